@@ -1,0 +1,117 @@
+"""`debate-bot`: the command line, the one place that wires store, engine and adapters together."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from adapters import config as configuration
+from adapters.console import Console, Speaker
+from bot.domain import Actor
+from bot.engine import Engine
+from bot.errors import DebateError
+from storage.sql import SqlStore, create_engine, migrate
+
+log = logging.getLogger("debate-bot")
+
+
+@asynccontextmanager
+async def engine_for(cfg: configuration.Config) -> AsyncIterator[Engine]:
+    """The engine on the configured database, migrated, closed on the way out."""
+    store = await SqlStore.open(cfg.database_url)
+    try:
+        yield Engine(store)
+    finally:
+        await store.close()
+
+
+async def cmd_console(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    async with engine_for(cfg) as engine:
+        console = Console(engine, f"console:{args.community}", Speaker.parse(args.as_))
+        await console.run(interactive=sys.stdin.isatty())
+    return 0
+
+
+async def cmd_run(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    if cfg.discord_token or cfg.slack_bot_token:
+        log.error("Discord and Slack adapters are not part of this build yet; unset their tokens.")
+        return 2
+    args.community, args.as_ = "demo", "host!"
+    return await cmd_console(cfg, args)
+
+
+async def cmd_results(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    operator = Actor(args.community, "operator", platform_moderator=True)
+    async with engine_for(cfg) as engine:
+        results = await engine.results(operator, args.post)
+    if args.json:
+        print(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
+    else:
+        from bot import text
+
+        print(text.results(results))
+    return 0
+
+
+async def cmd_migrate(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    engine = create_engine(cfg.database_url)
+    try:
+        await migrate(engine)
+    finally:
+        await engine.dispose()
+    print("The database schema is up to date.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="debate-bot", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start every adapter with credentials; the console without")
+    console = sub.add_parser("console", help="debate from a terminal, or run a script from stdin")
+    console.add_argument("--as", dest="as_", default="host!", help="acting member; NAME! moderates")
+    console.add_argument("--community", default="demo", help="console community name")
+    results = sub.add_parser("results", help="print a post's results")
+    results.add_argument("post")
+    results.add_argument("--community", required=True, help="e.g. console:demo, discord:<id>")
+    results.add_argument("--json", action="store_true")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    return p
+
+
+COMMANDS: dict[str, Callable[[configuration.Config, argparse.Namespace], Awaitable[int]]] = {
+    "run": cmd_run,
+    "console": cmd_console,
+    "results": cmd_results,
+    "migrate": cmd_migrate,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        cfg = configuration.load()
+    except configuration.ConfigError as error:
+        print(f"debate-bot: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=cfg.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return asyncio.run(COMMANDS[args.command](cfg, args))
+    except DebateError as refusal:
+        print(f"debate-bot: {refusal.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        print(f"debate-bot: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""The console adapter: the same engine, a person (or a script) at a terminal.
+
+A line is `[@name[!]] /debate ...`: `@name` acts as that member, `!` as a moderator; a trailing
+backslash continues the line. Lines starting with `#` are comments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from bot import text
+from bot.commands import Reply, execute
+from bot.domain import Actor
+from bot.engine import Engine
+
+log = logging.getLogger(__name__)
+
+_SPEAKER = re.compile(r"@([\w.-]+)(!?)\s*")
+SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was changed. Please try again."
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    moderator: bool
+
+    @classmethod
+    def parse(cls, spec: str) -> Speaker:
+        spec = spec.lstrip("@")
+        return cls(spec.rstrip("!") or "you", spec.endswith("!"))
+
+
+def split_speaker(line: str, default: Speaker) -> tuple[Speaker, str]:
+    match = _SPEAKER.match(line)
+    if not match:
+        return default, line
+    return Speaker(match.group(1), bool(match.group(2))), line[match.end() :]
+
+
+async def logical_lines(read_line: Callable[[], str | None]) -> AsyncIterator[str]:
+    """Physical lines joined where one ends in a backslash (the newline is kept)."""
+    pending: list[str] = []
+    while True:
+        raw = await asyncio.to_thread(read_line)
+        if raw is None:
+            break
+        line = raw.rstrip("\n")
+        if line.endswith("\\"):
+            pending.append(line[:-1])
+            continue
+        pending.append(line)
+        yield "\n".join(pending)
+        pending = []
+    if pending:
+        yield "\n".join(pending)
+
+
+class Console:
+    def __init__(self, engine: Engine, community: str, default: Speaker) -> None:
+        self.engine = engine
+        self.community = community
+        self.default = default
+
+    async def handle(self, line: str) -> list[str]:
+        """The replies one console line gets, including polls that closed on time meanwhile."""
+        out = [
+            text.results(r, heading="Poll closed on time. Results for")
+            for r in await self.engine.close_due_polls()
+        ]
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return out
+        speaker, command = split_speaker(line, self.default)
+        actor = Actor(
+            community=self.community,
+            user_id=speaker.name,
+            name=speaker.name,
+            platform_moderator=speaker.moderator,
+        )
+        try:
+            reply = await execute(self.engine, actor, command)
+        except Exception:
+            log.exception("command failed: %s", command[:200])
+            reply = Reply(SOMETHING_WENT_WRONG, error=True)
+        out.append(render(reply, speaker.name))
+        return out
+
+    async def run(self, interactive: bool) -> None:
+        def read_line() -> str | None:
+            if interactive:
+                try:
+                    return input(f"{self.default.name}> ")
+                except EOFError:
+                    return None
+            return sys.stdin.readline() or None
+
+        if interactive:
+            print(f"debate-bot console for {self.community}. Type `/debate help`; Ctrl-D quits.")
+        async for line in logical_lines(read_line):
+            for reply in await self.handle(line):
+                print(reply, flush=True)
+        await self.engine.ballot_box.drain()
+
+
+def render(reply: Reply, to: str) -> str:
+    if reply.announce:
+        return f"[to everyone]\n{reply.text}"
+    return f"[to {to}] {reply.text}"

@@ -1,0 +1,102 @@
+"""Group commit for votes: the votes that arrive while one commit is under way go into the next.
+
+A vote is acknowledged only after the transaction holding it has committed, yet a burst of voters
+does not queue behind one commit each: however many votes arrive during a commit, they share the
+next one. Each vote is checked against the claim and poll as they stand inside that transaction,
+so a poll closed a moment ago refuses the vote even from another process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain import Ballot, Choice, Settings, Tally, VoteChange
+from bot.errors import DebateError
+from bot.ports import Clock, Store
+from bot.rules import why_not_votable
+
+
+@dataclass(frozen=True)
+class VoteRequest:
+    community: str
+    claim_id: int
+    voter: str
+    choice: Choice
+
+
+@dataclass(frozen=True)
+class CountedVote:
+    """A committed vote, with what the voter's reply needs to know."""
+
+    change: VoteChange
+    ballot: Ballot
+    tally: Tally
+    settings: Settings
+
+
+class BallotBox:
+    def __init__(self, store: Store, clock: Clock, max_batch: int = 2000) -> None:
+        self._store = store
+        self._clock = clock
+        self._max_batch = max_batch
+        self._waiting: list[tuple[VoteRequest, asyncio.Future[CountedVote]]] = []
+        self._committer: asyncio.Task[None] | None = None
+
+    async def cast(self, request: VoteRequest) -> CountedVote:
+        """Count one vote; returns once it is durable, raises the `DebateError` that refused it."""
+        future: asyncio.Future[CountedVote] = asyncio.get_running_loop().create_future()
+        self._waiting.append((request, future))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_waiting())
+        return await future
+
+    async def drain(self) -> None:
+        """Wait until every vote handed in so far is committed or refused."""
+        while self._committer is not None and not self._committer.done():
+            await asyncio.shield(self._committer)
+
+    async def _commit_waiting(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self._max_batch]
+            del self._waiting[: self._max_batch]
+            outcomes: Sequence[CountedVote | BaseException]
+            try:
+                outcomes = await self._commit([request for request, _ in batch])
+            except Exception as error:  # the store failed: no vote of the batch was counted
+                outcomes = [error] * len(batch)
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():  # the caller gave up waiting
+                    continue
+                if isinstance(outcome, BaseException):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
+
+    async def _commit(self, requests: Sequence[VoteRequest]) -> list[CountedVote | DebateError]:
+        now = self._clock.now()
+        async with self._store.transaction() as tx:
+            ballots = await tx.ballots(r.claim_id for r in requests)
+            current = await tx.current_votes((r.claim_id, r.voter) for r in requests)
+            settings = {c: await tx.settings(c) for c in {r.community for r in requests}}
+            decided: list[VoteChange | DebateError] = []
+            for r in requests:
+                ballot = ballots.get(r.claim_id)
+                refusal = why_not_votable(ballot, now)
+                if refusal is not None:
+                    decided.append(refusal)
+                    continue
+                key = (r.claim_id, r.voter)
+                change = VoteChange(r.claim_id, r.voter, r.choice, current.get(key), now)
+                current[key] = r.choice
+                decided.append(change)
+            changes = [d for d in decided if isinstance(d, VoteChange)]
+            await tx.record_votes([c for c in changes if c.choice != c.previous])
+            tallies = await tx.tallies(c.claim_id for c in changes)
+        return [
+            d
+            if isinstance(d, DebateError)
+            else CountedVote(d, ballots[d.claim_id], tallies[d.claim_id], settings[r.community])
+            for d, r in zip(decided, requests, strict=True)
+        ]

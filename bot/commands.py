@@ -1,0 +1,280 @@
+"""The `/debate ...` text grammar that the console and Slack share.
+
+Each subcommand is one entry of `SUBCOMMANDS`: its words, its usage, who may use it and a short
+handler that reads the arguments, calls one engine method and renders the answer. Adding a
+subcommand the engine offers is adding an entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot import parsing, text
+from bot.domain import Actor
+from bot.engine import Engine
+from bot.errors import BadInput, DebateError
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to say back. `announce` replies are for the whole channel, the rest for the asker.
+
+    `payload` carries the engine's value (a `PollOpened`, `Results`, …) for adapters that render
+    it richly; `text` is the plain rendering every adapter can fall back on.
+    """
+
+    text: str
+    announce: bool = False
+    payload: object | None = None
+    error: bool = False
+
+
+Handler = Callable[[Engine, Actor, str], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+    moderator: bool
+    run: Handler
+
+    @property
+    def words(self) -> list[str]:
+        return self.name.split()
+
+
+def _split(rest: str, what: str) -> tuple[str, str]:
+    """The first word and everything after it, or a sentence saying what is missing."""
+    parts = rest.strip().split(maxsplit=1)
+    if not parts:
+        raise BadInput(f"Say which {what}.")
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def _one(rest: str, what: str) -> str:
+    first, extra = _split(rest, what)
+    if extra.strip():
+        raise BadInput(f"Give just the {what}; “{extra.strip()[:40]}” was not expected.")
+    return first
+
+
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def _user(word: str) -> str:
+    """A member as typed: a Slack mention `<@U123>`, `@name`, or a bare id."""
+    match = _MENTION.fullmatch(word)
+    return match.group(1) if match else word.lstrip("@")
+
+
+async def _post(engine: Engine, actor: Actor, rest: str) -> Reply:
+    added = await engine.add_post(actor, rest)
+    drafts = "\n".join(text.claim_line(c) for c in added.drafts)
+    summary = f"Added post {added.post.ref}: {added.post.title}."
+    if added.drafts:
+        summary += (
+            f" {len(added.drafts)} draft claims to review (edit or remove them, "
+            f"then `/debate open {added.post.ref}`):\n{drafts}"
+        )
+    else:
+        summary += f" Add its claims with `/debate claim add {added.post.ref} <text>`."
+    return Reply(summary, payload=added)
+
+
+async def _claims(engine: Engine, actor: Actor, rest: str) -> Reply:
+    listed = await engine.claims(actor, _one(rest, "post"))
+    return Reply(text.claim_list(listed.results), payload=listed)
+
+
+async def _claim_add(engine: Engine, actor: Actor, rest: str) -> Reply:
+    post, words = _split(rest, "post")
+    claim = await engine.add_claim(actor, post, words)
+    return Reply(f"Added claim {claim.ref}: {claim.text}", payload=claim)
+
+
+async def _claim_edit(engine: Engine, actor: Actor, rest: str) -> Reply:
+    ref, words = _split(rest, "claim")
+    claim = await engine.edit_claim(actor, ref, words)
+    return Reply(f"Claim {claim.ref} now reads: {claim.text}", payload=claim)
+
+
+async def _claim_remove(engine: Engine, actor: Actor, rest: str) -> Reply:
+    claim = await engine.remove_claim(actor, _one(rest, "claim"))
+    return Reply(f"Removed claim {claim.ref} from the vote.", payload=claim)
+
+
+async def _claim_kind(engine: Engine, actor: Actor, rest: str) -> Reply:
+    ref, kind = _split(rest, "claim")
+    claim = await engine.set_kind(actor, ref, parsing.kind(kind or "?"))
+    return Reply(f"Claim {claim.ref} is now a {claim.kind.value}.", payload=claim)
+
+
+async def _open(engine: Engine, actor: Actor, rest: str) -> Reply:
+    post, tail = _split(rest, "post")
+    duration = None
+    if tail:
+        keyword, _, amount = tail.strip().partition(" ")
+        if keyword.lower() != "for" or not amount.strip():
+            raise BadInput("Give a duration as `for 3d` (or 90m, 12h, 1w), or none.")
+        duration = parsing.duration(amount)
+    opened = await engine.open_poll(actor, post, duration)
+    until = f" until {text.when(opened.poll.closes_at)}" if opened.poll.closes_at else ""
+    lines = [f"Poll open on post {opened.post.ref}: {opened.post.title}{until}"]
+    lines += [text.claim_line(c) for c in opened.claims]
+    lines.append(
+        f"Vote with `/debate vote <claim> agree|disagree|pass`, e.g. {opened.claims[0].ref}."
+    )
+    return Reply("\n".join(lines), announce=True, payload=opened)
+
+
+async def _close(engine: Engine, actor: Actor, rest: str) -> Reply:
+    results = await engine.close_poll(actor, _one(rest, "post"))
+    return Reply(text.results(results, heading="Poll closed. Results for"), True, results)
+
+
+async def _vote(engine: Engine, actor: Actor, rest: str) -> Reply:
+    ref, choice = _split(rest, "claim")
+    receipt = await engine.cast_vote(actor, ref, parsing.choice(choice or "?"))
+    shown = receipt.tally if receipt.tally_visible else None
+    said = text.vote_receipt(receipt.claim, receipt.choice, receipt.previous, shown)
+    return Reply(said, payload=receipt)
+
+
+async def _propose(engine: Engine, actor: Actor, rest: str) -> Reply:
+    post, words = _split(rest, "post")
+    proposed = await engine.propose(actor, post, words)
+    claim = proposed.claim
+    if proposed.approved:
+        return Reply(f"Added your claim as {claim.ref}; it is open for votes.", payload=proposed)
+    return Reply(f"Thanks: your claim {claim.ref} waits for a moderator.", payload=proposed)
+
+
+async def _queue(engine: Engine, actor: Actor, rest: str) -> Reply:
+    return Reply(text.claims_queue(await engine.queue(actor)))
+
+
+async def _approve(engine: Engine, actor: Actor, rest: str) -> Reply:
+    claim = await engine.approve(actor, _one(rest, "proposal"))
+    return Reply(f"Approved {claim.ref}: it is open for votes.", payload=claim)
+
+
+async def _reject(engine: Engine, actor: Actor, rest: str) -> Reply:
+    ref, reason = _split(rest, "proposal")
+    claim = await engine.reject(actor, ref, reason)
+    return Reply(f"Rejected {claim.ref}.", payload=claim)
+
+
+async def _results(engine: Engine, actor: Actor, rest: str) -> Reply:
+    results = await engine.results(actor, _one(rest, "post"))
+    return Reply(text.results(results), payload=results)
+
+
+async def _me(engine: Engine, actor: Actor, rest: str) -> Reply:
+    return Reply(text.member_votes(await engine.me(actor)))
+
+
+async def _forget_me(engine: Engine, actor: Actor, rest: str) -> Reply:
+    erased = await engine.forget_me(actor)
+    return Reply(f"Erased your {erased} vote{'s' if erased != 1 else ''} and their history.")
+
+
+async def _settings(engine: Engine, actor: Actor, rest: str) -> Reply:
+    if not rest.strip():
+        return Reply(text.settings(await engine.settings(actor)))
+    key, value = _split(rest, "setting")
+    key = key.lower()
+    if key == "visibility":
+        s = await engine.set_visibility(actor, parsing.visibility(value or "?"))
+    elif key == "auto-approve":
+        s = await engine.set_auto_approve(actor, parsing.switch(value or "?"))
+    elif key == "moderator-role":
+        role = value.strip()
+        s = await engine.set_moderator_role(actor, None if role.lower() in ("", "none") else role)
+    elif key == "moderator":
+        action, who = _split(value, "change: add or remove")
+        if action not in ("add", "remove") or not who.strip():
+            raise BadInput("Write `settings moderator add <member>` or `... remove <member>`.")
+        change = engine.add_moderator if action == "add" else engine.remove_moderator
+        s = await change(actor, _user(who.strip()))
+    else:
+        raise BadInput(
+            "Settings are visibility, auto-approve, moderator-role and moderator add/remove."
+        )
+    return Reply("Saved.\n" + text.settings(s), payload=s)
+
+
+async def _audit(engine: Engine, actor: Actor, rest: str) -> Reply:
+    limit = 20
+    if rest.strip():
+        if not rest.strip().isdigit() or not 0 < int(rest) <= 200:
+            raise BadInput("Give how many entries to show, from 1 to 200.")
+        limit = int(rest)
+    return Reply(text.audit(await engine.audit(actor, limit)))
+
+
+async def _help(engine: Engine, actor: Actor, rest: str) -> Reply:
+    moderator = await engine.is_moderator(actor)
+    lines = ["What you can do here (`/debate <command>`):"]
+    lines += [f"  {s.usage:<42} {s.summary}" for s in SUBCOMMANDS if moderator or not s.moderator]
+    return Reply("\n".join(lines))
+
+
+SUBCOMMANDS: list[Subcommand] = [
+    Subcommand("post", "post <link or text>", "bring in a post; drafts its claims", True, _post),
+    Subcommand("claims", "claims <post>", "list a post's claims", False, _claims),
+    Subcommand("claim add", "claim add <post> <text>", "add a claim", True, _claim_add),
+    Subcommand("claim edit", "claim edit <claim> <text>", "reword a claim", True, _claim_edit),
+    Subcommand("claim remove", "claim remove <claim>", "take a claim off", True, _claim_remove),
+    Subcommand(
+        "claim kind", "claim kind <claim> claim|prediction", "re-kind a claim", True, _claim_kind
+    ),
+    Subcommand("open", "open <post> [for 3d]", "open the poll", True, _open),
+    Subcommand("close", "close <post>", "close the poll and post results", True, _close),
+    Subcommand("vote", "vote <claim> agree|disagree|pass", "cast or change a vote", False, _vote),
+    Subcommand("propose", "propose <post> <text>", "suggest a claim", False, _propose),
+    Subcommand("queue", "queue", "proposals waiting for review", True, _queue),
+    Subcommand("approve", "approve <claim>", "approve a proposal", True, _approve),
+    Subcommand("reject", "reject <claim> [reason]", "reject a proposal", True, _reject),
+    Subcommand("results", "results <post>", "tallies and agreement", False, _results),
+    Subcommand("me", "me", "your own votes (private)", False, _me),
+    Subcommand("forget-me", "forget-me", "erase your votes", False, _forget_me),
+    Subcommand("settings", "settings [<name> <value>]", "community settings", True, _settings),
+    Subcommand("audit", "audit [n]", "recent moderator actions", True, _audit),
+    Subcommand("help", "help", "this list", False, _help),
+]
+
+
+def find(words: list[str]) -> tuple[Subcommand, int] | None:
+    """The subcommand named by the leading words, preferring the longest name, and its length."""
+    lowered = [w.lower() for w in words]
+    best = None
+    for sub in SUBCOMMANDS:
+        n = len(sub.words)
+        if lowered[:n] == sub.words and (best is None or n > len(best[0].words)):
+            best = (sub, n)
+    return best
+
+
+async def execute(engine: Engine, actor: Actor, line: str) -> Reply:
+    """Run one `/debate ...` line for the actor; refusals come back as error replies."""
+    body = line.strip()
+    if body.lower().startswith("/debate"):
+        body = body[len("/debate") :]
+    words = body.split()
+    if not words:
+        return await _help(engine, actor, "")
+    found = find(words)
+    try:
+        if found is None:
+            raise BadInput(f"There is no command “{words[0][:30]}”; `/debate help` lists them.")
+        sub, n = found
+        rest = body.strip()
+        for word in words[:n]:  # drop the command's own words, keep the text as typed
+            rest = rest[rest.lower().index(word.lower()) + len(word) :]
+        return await sub.run(engine, actor, rest.strip())
+    except DebateError as refusal:
+        return Reply(refusal.message, error=True)

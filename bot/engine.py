@@ -1,0 +1,533 @@
+"""The engine: every use case of the debate, one method each, the same on every platform.
+
+Each method takes the `Actor` asking, checks what the debate allows, does its work in one unit of
+work of the store, and returns a domain value (or raises a `DebateError` and changes nothing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from bot import parsing
+from bot.ballot_box import BallotBox, VoteRequest
+from bot.domain import (
+    MAX_CLAIM_CHARS,
+    MAX_POST_CHARS,
+    MAX_REASON_CHARS,
+    MAX_TITLE_CHARS,
+    Actor,
+    AuditEntry,
+    Choice,
+    Claim,
+    ClaimKind,
+    ClaimOrigin,
+    ClaimStatus,
+    DraftClaim,
+    MemberVote,
+    NewPost,
+    Poll,
+    Post,
+    Settings,
+    Tally,
+    Visibility,
+)
+from bot.errors import (
+    BadInput,
+    DebateError,
+    LinkRefused,
+    NotAModerator,
+    TooLong,
+    UnknownClaim,
+    UnknownPost,
+)
+from bot.ports import Clock, Fetcher, NewClaim, Store, SystemClock, Transaction
+from bot.results import ClaimResult, Results
+from bot.rules import can_see_tallies, is_moderator
+
+Extractor = Callable[[str], Sequence[DraftClaim]]
+NearDuplicate = Callable[[str, Sequence[tuple[Claim, str]]], Claim | None]
+
+
+@dataclass(frozen=True)
+class PostAdded:
+    post: Post
+    drafts: list[Claim]
+
+
+@dataclass(frozen=True)
+class PollOpened:
+    post: Post
+    poll: Poll
+    claims: list[Claim]
+    reopened: bool
+
+
+@dataclass(frozen=True)
+class ClaimList:
+    post: Post
+    poll: Poll | None
+    results: Results
+
+
+@dataclass(frozen=True)
+class VoteReceipt:
+    claim: Claim
+    choice: Choice
+    previous: Choice | None
+    tally: Tally
+    tally_visible: bool
+
+
+@dataclass(frozen=True)
+class Proposed:
+    claim: Claim
+    approved: bool  # the community auto-approves member proposals
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock | None = None,
+        *,
+        fetcher: Fetcher | None = None,
+        extract: Extractor | None = None,
+        near_duplicate: NearDuplicate | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock or SystemClock()
+        self.fetcher = fetcher
+        self.extract = extract
+        self.near_duplicate = near_duplicate
+        self.ballot_box = BallotBox(store, self.clock)
+        self._claim_ids: dict[tuple[str, int, int], int] = {}  # refs never change meaning
+
+    # -- posts ---------------------------------------------------------------------------------
+
+    async def add_post(self, actor: Actor, source: str, title: str | None = None) -> PostAdded:
+        """Bring in a post from a link or its text; extracted claims start as drafts."""
+        await self._require_moderator(actor, "add posts")  # before fetching anything for them
+        source = source.strip()
+        if not source:
+            raise BadInput("Give the post's link or paste its text after `post`.")
+        if _looks_like_url(source):
+            if self.fetcher is None:
+                raise LinkRefused("This bot cannot fetch links here; paste the post's text.")
+            page = await self.fetcher.fetch(source)
+            title = title or page.title or _title_of(page.text)
+            new = NewPost(title=title, text=page.text, url=page.url)
+        else:
+            new = NewPost(title=title or _title_of(source), text=source)
+        if len(new.text) > MAX_POST_CHARS:
+            raise TooLong("post", MAX_POST_CHARS, len(new.text))
+        new = replace(new, title=_clip(new.title, MAX_TITLE_CHARS))
+        drafts = await asyncio.to_thread(self.extract, new.text) if self.extract else []
+        now = self.clock.now()
+        async with self._as_moderator(actor, "add posts") as tx:
+            post = await tx.add_post(actor.community, new, actor.user_id, now)
+            claims = await tx.add_claims(
+                post,
+                [
+                    NewClaim(
+                        text=d.text[:MAX_CLAIM_CHARS],
+                        kind=d.kind,
+                        origin=ClaimOrigin.EXTRACTED,
+                        status=ClaimStatus.DRAFT,
+                        author=actor.user_id,
+                        quote=d.quote,
+                    )
+                    for d in drafts
+                ],
+                now,
+            )
+            await self._audit(tx, actor, "post.add", f"added post {post.ref}: {post.title}")
+        return PostAdded(post, claims)
+
+    async def posts(self, actor: Actor) -> list[Post]:
+        async with self.store.transaction() as tx:
+            return await tx.posts(actor.community)
+
+    # -- claims --------------------------------------------------------------------------------
+
+    async def claims(self, actor: Actor, post_ref: str) -> ClaimList:
+        """A post's claims as the asker may see them: moderators also see drafts and proposals."""
+        async with self.store.transaction() as tx:
+            settings = await tx.settings(actor.community)
+            post = await self._post(tx, actor, post_ref)
+            moderator = is_moderator(actor, settings)
+            shown = {ClaimStatus.ACTIVE}
+            if moderator:
+                shown |= {ClaimStatus.DRAFT, ClaimStatus.PROPOSED}
+            results = await self._results(tx, actor, settings, post, statuses=shown)
+        return ClaimList(post, results.poll, results)
+
+    async def add_claim(
+        self, actor: Actor, post_ref: str, text: str, kind: ClaimKind = ClaimKind.CLAIM
+    ) -> Claim:
+        """A moderator's own claim goes straight up for the vote."""
+        text = _claim_text(text)
+        async with self._as_moderator(actor, "add claims") as tx:
+            post = await self._post(tx, actor, post_ref)
+            new = NewClaim(text, kind, ClaimOrigin.MODERATOR, ClaimStatus.ACTIVE, actor.user_id)
+            [claim] = await tx.add_claims(post, [new], self.clock.now())
+            await self._audit(tx, actor, "claim.add", f"added claim {claim.ref}: {claim.text}")
+        return claim
+
+    async def edit_claim(self, actor: Actor, ref: str, text: str) -> Claim:
+        """Reword a claim, as long as nobody has voted on the old words."""
+        text = _claim_text(text)
+        async with self._as_moderator(actor, "edit claims") as tx:
+            claim = await self._claim(tx, actor, ref)
+            if (await tx.tallies([claim.id]))[claim.id].total:
+                raise DebateError(
+                    f"Claim {claim.ref} already has votes, so its words cannot change; "
+                    f"remove it and add the new wording as a new claim."
+                )
+            edited = replace(claim, text=text)
+            await tx.save_claim(edited)
+            await self._audit(tx, actor, "claim.edit", f"reworded {claim.ref}: {text}")
+        return edited
+
+    async def remove_claim(self, actor: Actor, ref: str) -> Claim:
+        """Retire a claim: it leaves the vote, its ref is never reused, its votes are kept."""
+        async with self._as_moderator(actor, "remove claims") as tx:
+            claim = await self._claim(tx, actor, ref)
+            if claim.status in (ClaimStatus.RETIRED, ClaimStatus.REJECTED):
+                raise DebateError(f"Claim {claim.ref} is already {claim.status.value}.")
+            removed = replace(claim, status=ClaimStatus.RETIRED)
+            await tx.save_claim(removed)
+            await self._audit(tx, actor, "claim.remove", f"removed {claim.ref}")
+        return removed
+
+    async def set_kind(self, actor: Actor, ref: str, kind: ClaimKind) -> Claim:
+        async with self._as_moderator(actor, "change a claim's kind") as tx:
+            claim = replace(await self._claim(tx, actor, ref), kind=kind)
+            await tx.save_claim(claim)
+            await self._audit(tx, actor, "claim.kind", f"marked {claim.ref} as a {kind.value}")
+        return claim
+
+    # -- polls ---------------------------------------------------------------------------------
+
+    async def open_poll(
+        self, actor: Actor, post_ref: str, duration: timedelta | None = None
+    ) -> PollOpened:
+        """Activate the post's remaining drafts and open (or reopen) its poll."""
+        now = self.clock.now()
+        async with self._as_moderator(actor, "open polls") as tx:
+            post = await self._post(tx, actor, post_ref)
+            existing = await tx.poll(post.id)
+            if existing is not None and existing.is_open(now):
+                raise DebateError(f"The poll on post {post.ref} is already open.")
+            claims = await tx.claims(post.id)
+            for draft in (c for c in claims if c.status is ClaimStatus.DRAFT):
+                await tx.save_claim(replace(draft, status=ClaimStatus.ACTIVE))
+            active = [
+                replace(c, status=ClaimStatus.ACTIVE)
+                for c in claims
+                if c.status in (ClaimStatus.DRAFT, ClaimStatus.ACTIVE)
+            ]
+            if not active:
+                raise DebateError(
+                    f"Post {post.ref} has no claims to vote on yet; "
+                    f"add one with `/debate claim add {post.ref} <text>`."
+                )
+            poll = Poll(post.id, now, actor.user_id, now + duration if duration else None)
+            await tx.save_poll(poll)
+            how_long = f" for {_duration_words(duration)}" if duration else ""
+            verb = "reopened" if existing else "opened"
+            await self._audit(tx, actor, "poll.open", f"{verb} the poll on {post.ref}{how_long}")
+        return PollOpened(post, poll, active, reopened=existing is not None)
+
+    async def close_poll(self, actor: Actor, post_ref: str) -> Results:
+        now = self.clock.now()
+        async with self._as_moderator(actor, "close polls") as tx:
+            post = await self._post(tx, actor, post_ref)
+            poll = await tx.poll(post.id)
+            if poll is None:
+                raise DebateError(f"Post {post.ref} has no poll to close.")
+            if not poll.is_open(now):
+                raise DebateError(f"The poll on post {post.ref} is already closed.")
+            await tx.save_poll(replace(poll, closed_at=now))
+            await self._audit(tx, actor, "poll.close", f"closed the poll on {post.ref}")
+            settings = await tx.settings(actor.community)
+            return await self._results(tx, actor, settings, post)
+
+    async def close_due_polls(self) -> list[Results]:
+        """Close every poll whose time is up, once; the results are for announcing."""
+        now = self.clock.now()
+        closed = []
+        async with self.store.transaction() as tx:
+            for community, post, poll in await tx.polls_due(now):
+                await tx.save_poll(replace(poll, closed_at=poll.closes_at))
+                system = Actor(community, "debate-bot", platform_moderator=True)
+                await self._audit(
+                    tx, system, "poll.close", f"the poll on {post.ref} closed on time"
+                )
+                settings = await tx.settings(community)
+                closed.append(await self._results(tx, system, settings, post))
+        return closed
+
+    # -- votes ---------------------------------------------------------------------------------
+
+    async def cast_vote(self, actor: Actor, ref: str, choice: Choice) -> VoteReceipt:
+        """Count or change a member's vote; returns once it is committed."""
+        claim_id = await self._claim_id(actor, ref)
+        counted = await self.ballot_box.cast(
+            VoteRequest(actor.community, claim_id, actor.user_id, choice)
+        )
+        ballot = counted.ballot
+        visible = can_see_tallies(
+            counted.settings,
+            moderator=is_moderator(actor, counted.settings),
+            voted=True,
+            poll=ballot.poll,
+            now=counted.change.at,
+        )
+        return VoteReceipt(
+            ballot.claim, choice, counted.change.previous, counted.tally, tally_visible=visible
+        )
+
+    async def _claim_id(self, actor: Actor, ref: str) -> int:
+        post_number, number = parsing.claim_ref(ref)
+        key = (actor.community, post_number, number)
+        if key not in self._claim_ids:
+            async with self.store.transaction() as tx:
+                claim = await tx.claim(actor.community, post_number, number)
+            if claim is None:
+                raise UnknownClaim(ref.strip())
+            self._claim_ids[key] = claim.id
+        return self._claim_ids[key]
+
+    async def me(self, actor: Actor) -> list[MemberVote]:
+        async with self.store.transaction() as tx:
+            return await tx.votes_of(actor.community, actor.user_id)
+
+    async def forget_me(self, actor: Actor) -> int:
+        """Erase the member's votes and their history in this community; returns how many."""
+        await self.ballot_box.drain()
+        async with self.store.transaction() as tx:
+            return await tx.forget_voter(actor.community, actor.user_id)
+
+    # -- proposals -----------------------------------------------------------------------------
+
+    async def propose(self, actor: Actor, post_ref: str, text: str) -> Proposed:
+        """A member suggests a claim; it waits for a moderator unless auto-approved."""
+        text = _claim_text(text)
+        async with self.store.transaction() as tx:
+            settings = await tx.settings(actor.community)
+            post = await self._post(tx, actor, post_ref)
+            existing = [c for c in await tx.claims(post.id) if c.status in _LIVE_STATUSES]
+            if self.near_duplicate is not None:
+                twin = self.near_duplicate(text, [(c, c.text) for c in existing])
+                if twin is not None:
+                    raise DebateError(
+                        f"That looks like claim {twin.ref} (“{_clip(twin.text, 80)}”); "
+                        f"vote on it with `/debate vote {twin.ref} agree|disagree|pass`."
+                    )
+            approved = settings.auto_approve or is_moderator(actor, settings)
+            status = ClaimStatus.ACTIVE if approved else ClaimStatus.PROPOSED
+            new = NewClaim(text, ClaimKind.CLAIM, ClaimOrigin.MEMBER, status, actor.user_id)
+            [claim] = await tx.add_claims(post, [new], self.clock.now())
+        return Proposed(claim, approved)
+
+    async def queue(self, actor: Actor) -> list[Claim]:
+        async with self._as_moderator(actor, "see the proposal queue") as tx:
+            return await tx.claims_with_status(actor.community, ClaimStatus.PROPOSED)
+
+    async def approve(self, actor: Actor, ref: str) -> Claim:
+        async with self._as_moderator(actor, "approve proposals") as tx:
+            claim = await self._proposal(tx, actor, ref)
+            approved = replace(claim, status=ClaimStatus.ACTIVE)
+            await tx.save_claim(approved)
+            await self._audit(tx, actor, "proposal.approve", f"approved {claim.ref}")
+        return approved
+
+    async def reject(self, actor: Actor, ref: str, reason: str = "") -> Claim:
+        reason = reason.strip()
+        if len(reason) > MAX_REASON_CHARS:
+            raise TooLong("reason", MAX_REASON_CHARS, len(reason))
+        async with self._as_moderator(actor, "reject proposals") as tx:
+            claim = await self._proposal(tx, actor, ref)
+            rejected = replace(claim, status=ClaimStatus.REJECTED, reason=reason or None)
+            await tx.save_claim(rejected)
+            because = f": {reason}" if reason else ""
+            await self._audit(tx, actor, "proposal.reject", f"rejected {claim.ref}{because}")
+        return rejected
+
+    async def _proposal(self, tx: Transaction, actor: Actor, ref: str) -> Claim:
+        claim = await self._claim(tx, actor, ref)
+        if claim.status is not ClaimStatus.PROPOSED:
+            raise DebateError(f"Claim {claim.ref} is not a proposal waiting for review.")
+        return claim
+
+    # -- results -------------------------------------------------------------------------------
+
+    async def results(self, actor: Actor, post_ref: str) -> Results:
+        async with self.store.transaction() as tx:
+            settings = await tx.settings(actor.community)
+            post = await self._post(tx, actor, post_ref)
+            return await self._results(tx, actor, settings, post)
+
+    async def _results(
+        self,
+        tx: Transaction,
+        actor: Actor,
+        settings: Settings,
+        post: Post,
+        statuses: frozenset[ClaimStatus] | set[ClaimStatus] = frozenset({ClaimStatus.ACTIVE}),
+    ) -> Results:
+        now = self.clock.now()
+        poll = await tx.poll(post.id)
+        claims = [c for c in await tx.claims(post.id) if c.status in statuses]
+        tallies = await tx.tallies(c.id for c in claims)
+        mine = await tx.current_votes((c.id, actor.user_id) for c in claims)
+        voters = await tx.voters(post.id)
+        moderator = is_moderator(actor, settings)
+        rows = [
+            ClaimResult(
+                claim=c,
+                tally=tallies[c.id],
+                visible=can_see_tallies(
+                    settings,
+                    moderator=moderator,
+                    voted=(c.id, actor.user_id) in mine,
+                    poll=poll,
+                    now=now,
+                ),
+                voters_on_post=voters,
+            )
+            for c in claims
+        ]
+        closed = poll is not None and not poll.is_open(now)
+        return Results(post, poll, rows, voters, closed)
+
+    # -- settings and audit --------------------------------------------------------------------
+
+    async def settings(self, actor: Actor) -> Settings:
+        async with self._as_moderator(actor, "see the settings") as tx:
+            return await tx.settings(actor.community)
+
+    async def set_visibility(self, actor: Actor, visibility: Visibility) -> Settings:
+        return await self._change_settings(
+            actor,
+            f"results visibility set to {visibility.value}",
+            lambda s: replace(s, visibility=visibility),
+        )
+
+    async def set_auto_approve(self, actor: Actor, on: bool) -> Settings:
+        return await self._change_settings(
+            actor,
+            f"auto-approve turned {'on' if on else 'off'}",
+            lambda s: replace(s, auto_approve=on),
+        )
+
+    async def set_moderator_role(self, actor: Actor, role: str | None) -> Settings:
+        what = f"moderator role set to {role}" if role else "moderator role cleared"
+        return await self._change_settings(actor, what, lambda s: replace(s, moderator_role=role))
+
+    async def add_moderator(self, actor: Actor, user_id: str) -> Settings:
+        return await self._change_settings(
+            actor,
+            f"{user_id} made a moderator",
+            lambda s: replace(s, moderators=s.moderators | {user_id}),
+        )
+
+    async def remove_moderator(self, actor: Actor, user_id: str) -> Settings:
+        def without(settings: Settings) -> Settings:
+            if user_id not in settings.moderators:
+                raise DebateError(f"{user_id} is not on this community's list of moderators.")
+            return replace(settings, moderators=settings.moderators - {user_id})
+
+        return await self._change_settings(actor, f"{user_id} is no longer a moderator", without)
+
+    async def _change_settings(
+        self, actor: Actor, what: str, change: Callable[[Settings], Settings]
+    ) -> Settings:
+        async with self._as_moderator(actor, "change the settings") as tx:
+            settings = change(await tx.settings(actor.community))
+            await tx.save_settings(settings)
+            await self._audit(tx, actor, "settings", what)
+        return settings
+
+    async def audit(self, actor: Actor, limit: int = 20) -> list[AuditEntry]:
+        async with self._as_moderator(actor, "read the audit log") as tx:
+            return await tx.audit(actor.community, limit)
+
+    async def is_moderator(self, actor: Actor) -> bool:
+        async with self.store.transaction() as tx:
+            return is_moderator(actor, await tx.settings(actor.community))
+
+    # -- shared steps --------------------------------------------------------------------------
+
+    async def _require_moderator(self, actor: Actor, what: str) -> None:
+        async with self._as_moderator(actor, what):
+            pass
+
+    @asynccontextmanager
+    async def _as_moderator(self, actor: Actor, what: str) -> AsyncIterator[Transaction]:
+        """A unit of work for a moderator's action; refuses anyone else before doing anything."""
+        async with self.store.transaction() as tx:
+            if not is_moderator(actor, await tx.settings(actor.community)):
+                raise NotAModerator(what)
+            yield tx
+
+    async def _post(self, tx: Transaction, actor: Actor, ref: str) -> Post:
+        post = await tx.post(actor.community, parsing.post_number(ref))
+        if post is None:
+            raise UnknownPost(ref.strip())
+        return post
+
+    async def _claim(self, tx: Transaction, actor: Actor, ref: str) -> Claim:
+        post_number, number = parsing.claim_ref(ref)
+        claim = await tx.claim(actor.community, post_number, number)
+        if claim is None:
+            raise UnknownClaim(ref.strip())
+        return claim
+
+    async def _audit(self, tx: Transaction, actor: Actor, action: str, detail: str) -> None:
+        entry = AuditEntry(actor.community, actor.display, action, detail, self.clock.now())
+        await tx.add_audit(entry)
+
+
+_LIVE_STATUSES = (ClaimStatus.DRAFT, ClaimStatus.PROPOSED, ClaimStatus.ACTIVE)
+
+
+def _looks_like_url(source: str) -> bool:
+    return source.split(maxsplit=1)[0].lower().startswith(("http://", "https://")) and (
+        len(source.split()) == 1
+    )
+
+
+def _claim_text(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise BadInput("A claim needs some text.")
+    if len(text) > MAX_CLAIM_CHARS:
+        raise TooLong("claim", MAX_CLAIM_CHARS, len(text))
+    return text
+
+
+def _title_of(text: str) -> str:
+    """A post's first line when it reads as a heading, else its opening words."""
+    first, _, rest = text.strip().partition("\n")
+    first = first.strip()
+    if rest.strip() and 0 < len(first) <= 150:
+        return first
+    words = text.split()
+    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _duration_words(duration: timedelta) -> str:
+    minutes = int(duration.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n]
+    return "".join(parts)

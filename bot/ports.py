@@ -1,0 +1,108 @@
+"""What the engine needs from the outside world, declared here and implemented elsewhere.
+
+`storage/` implements `Store`; adapters provide a `Fetcher` for links; tests give a `Clock` they
+control. The engine sees only these protocols, so it runs the same on every platform and database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from bot.domain import (
+    AuditEntry,
+    Ballot,
+    Choice,
+    Claim,
+    ClaimKind,
+    ClaimOrigin,
+    ClaimStatus,
+    MemberVote,
+    NewPost,
+    Poll,
+    Post,
+    Settings,
+    Tally,
+    VoteChange,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    url: str
+    title: str
+    text: str
+
+
+class Fetcher(Protocol):
+    async def fetch(self, url: str) -> FetchedPage:
+        """The article behind a link; raises `LinkRefused` with the reason a moderator reads."""
+        ...
+
+
+@dataclass(frozen=True)
+class NewClaim:
+    text: str
+    kind: ClaimKind
+    origin: ClaimOrigin
+    status: ClaimStatus
+    author: str
+    quote: str | None = None
+
+
+class Transaction(Protocol):
+    """One unit of work: everything done through it commits together or not at all."""
+
+    async def settings(self, community: str) -> Settings: ...
+    async def save_settings(self, settings: Settings) -> None: ...
+
+    async def add_post(self, community: str, post: NewPost, author: str, at: datetime) -> Post: ...
+    async def post(self, community: str, number: int) -> Post | None: ...
+    async def posts(self, community: str) -> list[Post]: ...
+
+    async def add_claims(
+        self, post: Post, claims: Sequence[NewClaim], at: datetime
+    ) -> list[Claim]: ...
+    async def claim(self, community: str, post_number: int, number: int) -> Claim | None: ...
+    async def claims(self, post_id: int) -> list[Claim]: ...
+    async def claims_with_status(self, community: str, status: ClaimStatus) -> list[Claim]: ...
+    async def save_claim(self, claim: Claim) -> None: ...
+
+    async def poll(self, post_id: int) -> Poll | None: ...
+    async def save_poll(self, poll: Poll) -> None: ...
+    async def polls_due(self, now: datetime) -> list[tuple[str, Post, Poll]]: ...
+
+    async def ballots(self, claim_ids: Iterable[int]) -> dict[int, Ballot]: ...
+    async def current_votes(
+        self, pairs: Iterable[tuple[int, str]]
+    ) -> dict[tuple[int, str], Choice]: ...
+    async def record_votes(self, changes: Sequence[VoteChange]) -> None: ...
+    async def tallies(self, claim_ids: Iterable[int]) -> dict[int, Tally]: ...
+    async def voters(self, post_id: int) -> int: ...
+    async def votes_of(self, community: str, voter: str) -> list[MemberVote]: ...
+    async def forget_voter(self, community: str, voter: str) -> int: ...
+
+    async def add_audit(self, entry: AuditEntry) -> None: ...
+    async def audit(self, community: str, limit: int) -> list[AuditEntry]: ...
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """A unit of work that commits when the block ends and rolls back if it raises."""
+        ...
+
+    async def close(self) -> None: ...

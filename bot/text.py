@@ -1,0 +1,118 @@
+"""Plain-text renderings of the engine's results, for the console and as every adapter's fallback.
+
+Platform adapters may render richer forms (embeds, Block Kit) from the same values; they escape
+this text for their platform themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain import AuditEntry, Choice, Claim, ClaimStatus, MemberVote, Poll, Settings, Tally
+from bot.results import ClaimResult, Results
+
+
+def when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def poll_state(poll: Poll | None, closed: bool) -> str:
+    if poll is None:
+        return "poll not opened yet"
+    if closed:
+        return "poll closed"
+    if poll.closes_at:
+        return f"poll open until {when(poll.closes_at)}"
+    return "poll open"
+
+
+def tally(t: Tally) -> str:
+    return f"{t.agree} agree · {t.disagree} disagree · {t.passed} pass"
+
+
+def claim_line(claim: Claim) -> str:
+    marks = []
+    if claim.status is not ClaimStatus.ACTIVE:
+        marks.append(claim.status.value)
+    if claim.kind.value == "prediction":
+        marks.append("prediction")
+    prefix = f"[{', '.join(marks)}] " if marks else ""
+    return f"{claim.ref}  {prefix}{claim.text}"
+
+
+def claim_result(row: ClaimResult) -> str:
+    line = claim_line(row.claim)
+    if not row.visible:
+        return f"{line}\n      (tallies show once you vote on it)"
+    if row.tally.total == 0:
+        return f"{line}\n      no votes yet"
+    detail = tally(row.tally)
+    if row.agreement is not None:
+        low, high = row.interval
+        detail += (
+            f" — {row.agreement:.0%} agree (95%: {low:.0%}–{high:.0%}),"
+            f" turnout {row.turnout:.0%}, divisiveness {row.divisiveness:.2f}"
+        )
+    return f"{line}\n      {detail}"
+
+
+def results(r: Results, heading: str = "Results for") -> str:
+    voters = f"{r.voters} voter{'s' if r.voters != 1 else ''}"
+    lines = [
+        f"{heading} post {r.post.ref}: {r.post.title} ({poll_state(r.poll, r.closed)}, {voters})"
+    ]
+    if not r.claims:
+        lines.append("No claims to show.")
+    lines += [claim_result(row) for row in r.claims]
+    return "\n".join(lines)
+
+
+def claim_list(r: Results) -> str:
+    return results(r, heading="Claims of")
+
+
+def vote_receipt(claim: Claim, choice: Choice, previous: Choice | None, t: Tally | None) -> str:
+    if previous is None:
+        said = f"Your vote on {claim.ref} is counted: {choice.value}."
+    elif previous == choice:
+        said = f"You had already voted {choice.value} on {claim.ref}."
+    else:
+        said = f"Your vote on {claim.ref} changed from {previous.value} to {choice.value}."
+    if t is None:
+        return said + " Tallies show once the poll closes."
+    return f"{said} Now: {tally(t)}."
+
+
+def member_votes(votes: Sequence[MemberVote]) -> str:
+    if not votes:
+        return "You have not voted on anything here."
+    lines = ["Your votes:"]
+    lines += [f"{v.claim.ref}  {v.choice.value:<8} {v.claim.text}" for v in votes]
+    return "\n".join(lines)
+
+
+def claims_queue(claims: Sequence[Claim]) -> str:
+    if not claims:
+        return "No proposals are waiting."
+    lines = ["Proposals waiting for review:"]
+    lines += [f"{c.ref}  {c.text}  (from {c.author})" for c in claims]
+    return "\n".join(lines)
+
+
+def settings(s: Settings) -> str:
+    mods = ", ".join(sorted(s.moderators)) or "none listed"
+    return "\n".join(
+        [
+            f"Results visibility: {s.visibility.value}",
+            f"Auto-approve member proposals: {'on' if s.auto_approve else 'off'}",
+            f"Moderator role: {s.moderator_role or 'none'}",
+            f"Listed moderators: {mods}",
+        ]
+    )
+
+
+def audit(entries: Sequence[AuditEntry]) -> str:
+    if not entries:
+        return "The audit log is empty."
+    return "\n".join(f"{when(e.at)}  {e.actor}: {e.detail}" for e in entries)

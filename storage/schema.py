@@ -1,0 +1,148 @@
+"""The tables, as SQLAlchemy Core metadata: the one description both migrations and queries use.
+
+Constraints carry the debate's invariants into the database too: one vote per member per claim,
+post numbers unique per community, claim numbers unique per post (so refs like `3.2` are unique).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset of its own)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Time = UtcDateTime()
+
+communities = sa.Table(
+    "communities",
+    metadata,
+    sa.Column("id", sa.String(120), primary_key=True),
+    sa.Column("visibility", sa.String(20), nullable=False, server_default="after-vote"),
+    sa.Column("auto_approve", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("moderator_role", sa.String(120)),
+)
+
+moderators = sa.Table(
+    "moderators",
+    metadata,
+    sa.Column("community", sa.String(120), primary_key=True),
+    sa.Column("user_id", sa.String(120), primary_key=True),
+)
+
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("community", sa.String(120), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("author", sa.String(120), nullable=False),
+    sa.Column("created_at", Time, nullable=False),
+    sa.UniqueConstraint("community", "number", name="uq_posts_community_number"),
+)
+
+claims = sa.Table(
+    "claims",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("text", sa.String(400), nullable=False),
+    sa.Column("quote", sa.Text),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("origin", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("author", sa.String(120), nullable=False),
+    sa.Column("created_at", Time, nullable=False),
+    sa.Column("resolve_on", sa.Date),
+    sa.Column("resolution", sa.String(10)),
+    sa.Column("reason", sa.Text),
+    sa.UniqueConstraint("post_id", "number", name="uq_claims_post_number"),
+    sa.CheckConstraint("kind IN ('claim', 'prediction')", name="kind"),
+    sa.CheckConstraint(
+        "status IN ('draft', 'proposed', 'active', 'rejected', 'retired')", name="status"
+    ),
+)
+
+polls = sa.Table(
+    "polls",
+    metadata,
+    sa.Column(
+        "post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("opened_at", Time, nullable=False),
+    sa.Column("opened_by", sa.String(120), nullable=False),
+    sa.Column("closes_at", Time),
+    sa.Column("closed_at", Time),
+)
+
+votes = sa.Table(
+    "votes",
+    metadata,
+    sa.Column(
+        "claim_id", sa.Integer, sa.ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("voter", sa.String(120), primary_key=True),
+    sa.Column("choice", sa.String(10), nullable=False),
+    sa.Column("cast_at", Time, nullable=False),
+    sa.CheckConstraint("choice IN ('agree', 'disagree', 'pass')", name="choice"),
+    sa.Index("ix_votes_voter", "voter"),
+)
+
+vote_events = sa.Table(
+    "vote_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "claim_id", sa.Integer, sa.ForeignKey("claims.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("voter", sa.String(120), nullable=False),
+    sa.Column("choice", sa.String(10), nullable=False),
+    sa.Column("previous", sa.String(10)),
+    sa.Column("at", Time, nullable=False),
+    sa.Index("ix_vote_events_claim_id_at", "claim_id", "at"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("community", sa.String(120), nullable=False),
+    sa.Column("actor", sa.String(120), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("at", Time, nullable=False),
+    sa.Index("ix_audit_log_community_at", "community", "at"),
+)

@@ -1,0 +1,525 @@
+"""The store over SQLAlchemy Core (async): SQLite through aiosqlite, PostgreSQL through asyncpg.
+
+One code path serves both; the few places the dialects differ (upsert, SQLite's pragmas and
+transaction start) are named where they happen.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from bot.domain import (
+    AuditEntry,
+    Ballot,
+    Choice,
+    Claim,
+    ClaimKind,
+    ClaimOrigin,
+    ClaimStatus,
+    MemberVote,
+    NewPost,
+    Poll,
+    Post,
+    Resolution,
+    Settings,
+    Tally,
+    Visibility,
+    VoteChange,
+)
+from bot.ports import NewClaim
+from storage.schema import (
+    audit_log,
+    claims,
+    communities,
+    moderators,
+    polls,
+    posts,
+    vote_events,
+    votes,
+)
+
+DEFAULT_URL = "sqlite+aiosqlite:///data/debate.db"
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine with SQLite set up for durable, concurrent use (WAL, FULL sync, FKs)."""
+    if url.startswith("sqlite"):
+        path = sa.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        _prepare_sqlite(engine)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+def _prepare_sqlite(engine: AsyncEngine) -> None:
+    # pysqlite's own transaction handling defers BEGIN until a write, which lets two writers
+    # deadlock on lock upgrade; we begin every unit of work with BEGIN IMMEDIATE instead.
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    def upgrade(connection: sa.Connection) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    async with engine.begin() as conn:
+        await conn.run_sync(upgrade)
+
+
+class SqlStore:
+    """The store: hands out units of work on one engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @classmethod
+    async def open(cls, url: str = DEFAULT_URL, *, run_migrations: bool = True) -> SqlStore:
+        engine = create_engine(url)
+        if run_migrations:
+            await migrate(engine)
+        return cls(engine)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlTransaction]:
+        async with self.engine.begin() as conn:
+            yield SqlTransaction(conn)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+_claim_columns = (claims, posts.c.number.label("post_number"))
+
+
+def _claim(row: sa.Row[Any]) -> Claim:
+    m = row._mapping
+    return Claim(
+        id=m["id"],
+        post_id=m["post_id"],
+        post_number=m["post_number"],
+        number=m["number"],
+        text=m["text"],
+        quote=m["quote"],
+        kind=ClaimKind(m["kind"]),
+        origin=ClaimOrigin(m["origin"]),
+        status=ClaimStatus(m["status"]),
+        author=m["author"],
+        created_at=m["created_at"],
+        resolve_on=m["resolve_on"],
+        resolution=Resolution(m["resolution"]) if m["resolution"] else None,
+        reason=m["reason"],
+    )
+
+
+def _post(row: sa.Row[Any]) -> Post:
+    m = row._mapping
+    return Post(
+        id=m["id"],
+        community=m["community"],
+        number=m["number"],
+        title=m["title"],
+        text=m["text"],
+        url=m["url"],
+        author=m["author"],
+        created_at=m["created_at"],
+    )
+
+
+def _poll(row: sa.Row[Any]) -> Poll:
+    m = row._mapping
+    return Poll(
+        post_id=m["post_id"],
+        opened_at=m["opened_at"],
+        opened_by=m["opened_by"],
+        closes_at=m["closes_at"],
+        closed_at=m["closed_at"],
+    )
+
+
+class SqlTransaction:
+    """One unit of work on one connection; see `bot.ports.Transaction` for the contract."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    # -- communities ---------------------------------------------------------------------------
+
+    async def settings(self, community: str) -> Settings:
+        row = (
+            await self.conn.execute(sa.select(communities).where(communities.c.id == community))
+        ).first()
+        mods = await self.conn.scalars(
+            sa.select(moderators.c.user_id).where(moderators.c.community == community)
+        )
+        if row is None:
+            return Settings(community=community, moderators=frozenset(mods))
+        return Settings(
+            community=community,
+            visibility=Visibility(row.visibility),
+            auto_approve=bool(row.auto_approve),
+            moderator_role=row.moderator_role,
+            moderators=frozenset(mods),
+        )
+
+    async def save_settings(self, settings: Settings) -> None:
+        values = {
+            "visibility": settings.visibility.value,
+            "auto_approve": settings.auto_approve,
+            "moderator_role": settings.moderator_role,
+        }
+        stmt = _insert(self.conn, communities).values(id=settings.community, **values)
+        await self.conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
+        await self.conn.execute(
+            sa.delete(moderators).where(moderators.c.community == settings.community)
+        )
+        if settings.moderators:
+            await self.conn.execute(
+                sa.insert(moderators),
+                [{"community": settings.community, "user_id": u} for u in settings.moderators],
+            )
+
+    async def _lock_community(self, community: str) -> None:
+        """Serialise numbering within a community (SQLite's BEGIN IMMEDIATE already does)."""
+        await self.conn.execute(
+            _insert(self.conn, communities).values(id=community).on_conflict_do_nothing()
+        )
+        await self.conn.execute(
+            sa.select(communities.c.id).where(communities.c.id == community).with_for_update()
+        )
+
+    # -- posts ---------------------------------------------------------------------------------
+
+    async def add_post(self, community: str, post: NewPost, author: str, at: datetime) -> Post:
+        await self._lock_community(community)
+        number = await self.conn.scalar(
+            sa.select(sa.func.coalesce(sa.func.max(posts.c.number), 0) + 1).where(
+                posts.c.community == community
+            )
+        )
+        values = {
+            "community": community,
+            "number": number,
+            "title": post.title,
+            "url": post.url,
+            "text": post.text,
+            "author": author,
+            "created_at": at,
+        }
+        post_id = await self.conn.scalar(sa.insert(posts).values(values).returning(posts.c.id))
+        return Post(id=int(post_id or 0), **values)  # type: ignore[arg-type]
+
+    async def post(self, community: str, number: int) -> Post | None:
+        row = (
+            await self.conn.execute(
+                sa.select(posts).where(posts.c.community == community, posts.c.number == number)
+            )
+        ).first()
+        return _post(row) if row else None
+
+    async def posts(self, community: str) -> list[Post]:
+        rows = await self.conn.execute(
+            sa.select(posts).where(posts.c.community == community).order_by(posts.c.number)
+        )
+        return [_post(r) for r in rows]
+
+    # -- claims --------------------------------------------------------------------------------
+
+    async def add_claims(self, post: Post, new: Sequence[NewClaim], at: datetime) -> list[Claim]:
+        if not new:
+            return []
+        await self.conn.execute(
+            sa.select(posts.c.id).where(posts.c.id == post.id).with_for_update()
+        )
+        last = await self.conn.scalar(
+            sa.select(sa.func.coalesce(sa.func.max(claims.c.number), 0)).where(
+                claims.c.post_id == post.id
+            )
+        )
+        rows = [
+            {
+                "post_id": post.id,
+                "number": int(last or 0) + i,
+                "text": c.text,
+                "quote": c.quote,
+                "kind": c.kind.value,
+                "origin": c.origin.value,
+                "status": c.status.value,
+                "author": c.author,
+                "created_at": at,
+            }
+            for i, c in enumerate(new, start=1)
+        ]
+        await self.conn.execute(sa.insert(claims), rows)
+        added = await self.conn.execute(
+            sa.select(*_claim_columns)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(claims.c.post_id == post.id, claims.c.number > int(last or 0))
+            .order_by(claims.c.number)
+        )
+        return [_claim(r) for r in added]
+
+    async def claim(self, community: str, post_number: int, number: int) -> Claim | None:
+        row = (
+            await self.conn.execute(
+                sa.select(*_claim_columns)
+                .join(posts, posts.c.id == claims.c.post_id)
+                .where(
+                    posts.c.community == community,
+                    posts.c.number == post_number,
+                    claims.c.number == number,
+                )
+            )
+        ).first()
+        return _claim(row) if row else None
+
+    async def claims(self, post_id: int) -> list[Claim]:
+        rows = await self.conn.execute(
+            sa.select(*_claim_columns)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(claims.c.post_id == post_id)
+            .order_by(claims.c.number)
+        )
+        return [_claim(r) for r in rows]
+
+    async def claims_with_status(self, community: str, status: ClaimStatus) -> list[Claim]:
+        rows = await self.conn.execute(
+            sa.select(*_claim_columns)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(posts.c.community == community, claims.c.status == status.value)
+            .order_by(posts.c.number, claims.c.number)
+        )
+        return [_claim(r) for r in rows]
+
+    async def save_claim(self, claim: Claim) -> None:
+        await self.conn.execute(
+            sa.update(claims)
+            .where(claims.c.id == claim.id)
+            .values(
+                text=claim.text,
+                quote=claim.quote,
+                kind=claim.kind.value,
+                status=claim.status.value,
+                resolve_on=claim.resolve_on,
+                resolution=claim.resolution.value if claim.resolution else None,
+                reason=claim.reason,
+            )
+        )
+
+    # -- polls ---------------------------------------------------------------------------------
+
+    async def poll(self, post_id: int) -> Poll | None:
+        row = (await self.conn.execute(sa.select(polls).where(polls.c.post_id == post_id))).first()
+        return _poll(row) if row else None
+
+    async def save_poll(self, poll: Poll) -> None:
+        values = {
+            "opened_at": poll.opened_at,
+            "opened_by": poll.opened_by,
+            "closes_at": poll.closes_at,
+            "closed_at": poll.closed_at,
+        }
+        stmt = _insert(self.conn, polls).values(post_id=poll.post_id, **values)
+        await self.conn.execute(stmt.on_conflict_do_update(index_elements=["post_id"], set_=values))
+
+    async def polls_due(self, now: datetime) -> list[tuple[str, Post, Poll]]:
+        rows = await self.conn.execute(
+            sa.select(posts, polls.c.opened_at, polls.c.opened_by, polls.c.closes_at)
+            .join(polls, polls.c.post_id == posts.c.id)
+            .where(polls.c.closed_at.is_(None), polls.c.closes_at <= now)
+        )
+        due = []
+        for r in rows:
+            post = _post(r)
+            poll = Poll(post.id, r.opened_at, r.opened_by, r.closes_at, None)
+            due.append((post.community, post, poll))
+        return due
+
+    # -- votes ---------------------------------------------------------------------------------
+
+    async def ballots(self, claim_ids: Iterable[int]) -> dict[int, Ballot]:
+        ids = sorted(set(claim_ids))
+        rows = await self.conn.execute(
+            sa.select(
+                *_claim_columns,
+                polls.c.opened_at,
+                polls.c.opened_by,
+                polls.c.closes_at,
+                polls.c.closed_at,
+            )
+            .join(posts, posts.c.id == claims.c.post_id)
+            .outerjoin(polls, polls.c.post_id == claims.c.post_id)
+            .where(claims.c.id.in_(ids))
+        )
+        ballots = {}
+        for r in rows:
+            claim = _claim(r)
+            poll = None
+            if r.opened_at is not None:
+                poll = Poll(claim.post_id, r.opened_at, r.opened_by, r.closes_at, r.closed_at)
+            ballots[claim.id] = Ballot(claim, poll)
+        return ballots
+
+    async def current_votes(
+        self, pairs: Iterable[tuple[int, str]]
+    ) -> dict[tuple[int, str], Choice]:
+        wanted = set(pairs)
+        if not wanted:
+            return {}
+        rows = await self.conn.execute(
+            sa.select(votes.c.claim_id, votes.c.voter, votes.c.choice).where(
+                votes.c.claim_id.in_({c for c, _ in wanted}),
+                votes.c.voter.in_({v for _, v in wanted}),
+            )
+        )
+        return {
+            (r.claim_id, r.voter): Choice(r.choice) for r in rows if (r.claim_id, r.voter) in wanted
+        }
+
+    async def record_votes(self, changes: Sequence[VoteChange]) -> None:
+        if not changes:
+            return
+        latest = {(c.claim_id, c.voter): c for c in changes}
+        upsert = _insert(self.conn, votes)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["claim_id", "voter"],
+            set_={"choice": upsert.excluded.choice, "cast_at": upsert.excluded.cast_at},
+        )
+        await self.conn.execute(
+            upsert,
+            [
+                {
+                    "claim_id": c.claim_id,
+                    "voter": c.voter,
+                    "choice": c.choice.value,
+                    "cast_at": c.at,
+                }
+                for c in latest.values()
+            ],
+        )
+        await self.conn.execute(
+            sa.insert(vote_events),
+            [
+                {
+                    "claim_id": c.claim_id,
+                    "voter": c.voter,
+                    "choice": c.choice.value,
+                    "previous": c.previous.value if c.previous else None,
+                    "at": c.at,
+                }
+                for c in changes
+            ],
+        )
+
+    async def tallies(self, claim_ids: Iterable[int]) -> dict[int, Tally]:
+        ids = sorted(set(claim_ids))
+        counts: dict[int, dict[str, int]] = defaultdict(dict)
+        rows = await self.conn.execute(
+            sa.select(votes.c.claim_id, votes.c.choice, sa.func.count())
+            .where(votes.c.claim_id.in_(ids))
+            .group_by(votes.c.claim_id, votes.c.choice)
+        )
+        for claim_id, choice, n in rows:
+            counts[claim_id][choice] = n
+        return {
+            i: Tally(
+                agree=counts[i].get("agree", 0),
+                disagree=counts[i].get("disagree", 0),
+                passed=counts[i].get("pass", 0),
+            )
+            for i in ids
+        }
+
+    async def voters(self, post_id: int) -> int:
+        n = await self.conn.scalar(
+            sa.select(sa.func.count(sa.distinct(votes.c.voter)))
+            .join(claims, claims.c.id == votes.c.claim_id)
+            .where(claims.c.post_id == post_id)
+        )
+        return int(n or 0)
+
+    def _community_claim_ids(self, community: str) -> sa.Select[Any]:
+        return (
+            sa.select(claims.c.id)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(posts.c.community == community)
+        )
+
+    async def votes_of(self, community: str, voter: str) -> list[MemberVote]:
+        rows = await self.conn.execute(
+            sa.select(*_claim_columns, votes.c.choice.label("vote"), votes.c.cast_at)
+            .join(votes, votes.c.claim_id == claims.c.id)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(posts.c.community == community, votes.c.voter == voter)
+            .order_by(posts.c.number, claims.c.number)
+        )
+        return [MemberVote(_claim(r), Choice(r.vote), r.cast_at) for r in rows]
+
+    async def forget_voter(self, community: str, voter: str) -> int:
+        ids = self._community_claim_ids(community)
+        await self.conn.execute(
+            sa.delete(vote_events).where(
+                vote_events.c.voter == voter, vote_events.c.claim_id.in_(ids)
+            )
+        )
+        result = await self.conn.execute(
+            sa.delete(votes).where(votes.c.voter == voter, votes.c.claim_id.in_(ids))
+        )
+        return int(result.rowcount or 0)
+
+    # -- audit ---------------------------------------------------------------------------------
+
+    async def add_audit(self, entry: AuditEntry) -> None:
+        await self.conn.execute(
+            sa.insert(audit_log).values(
+                community=entry.community,
+                actor=entry.actor,
+                action=entry.action,
+                detail=entry.detail,
+                at=entry.at,
+            )
+        )
+
+    async def audit(self, community: str, limit: int) -> list[AuditEntry]:
+        rows = await self.conn.execute(
+            sa.select(audit_log)
+            .where(audit_log.c.community == community)
+            .order_by(audit_log.c.id.desc())
+            .limit(limit)
+        )
+        return [AuditEntry(r.community, r.actor, r.action, r.detail, r.at, id=r.id) for r in rows]
