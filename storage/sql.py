@@ -51,16 +51,19 @@ from storage.schema import (
 DEFAULT_URL = "sqlite+aiosqlite:///data/debate.db"
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An async engine with SQLite set up for durable, concurrent use (WAL, FULL sync, FKs)."""
+def create_engine(url: str, **options: Any) -> AsyncEngine:
+    """An async engine with SQLite set up for durable, concurrent use (WAL, FULL sync, FKs).
+
+    `options` go to SQLAlchemy as they are (tests pass `connect_args` to pick a schema).
+    """
     if url.startswith("sqlite"):
         path = sa.make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, **options)
         _prepare_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, **options)
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:
@@ -103,8 +106,10 @@ class SqlStore:
         self.engine = engine
 
     @classmethod
-    async def open(cls, url: str = DEFAULT_URL, *, run_migrations: bool = True) -> SqlStore:
-        engine = create_engine(url)
+    async def open(
+        cls, url: str = DEFAULT_URL, *, run_migrations: bool = True, **options: Any
+    ) -> SqlStore:
+        engine = create_engine(url, **options)
         if run_migrations:
             await migrate(engine)
         return cls(engine)

@@ -1,0 +1,42 @@
+"""Shared fixtures: real stores (SQLite always, PostgreSQL when TEST_DATABASE_URL is set) and a
+clock the tests move by hand."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from storage.sql import SqlStore
+from tests.support import ManualClock, PostgresSchema
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
+    """The same tests on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        s = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'debate.db'}")
+        yield s
+        await s.close()
+        return
+    if not POSTGRES_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    async with PostgresSchema(POSTGRES_URL) as options:
+        s = await SqlStore.open(POSTGRES_URL, **options)
+        yield s
+        await s.close()
+
+
+@pytest.fixture
+async def engine(store: SqlStore, clock: ManualClock) -> Engine:
+    return Engine(store, clock)

@@ -1,0 +1,56 @@
+"""Test helpers: a clock moved by hand, members and moderators, a PostgreSQL schema per test."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from bot.domain import Actor
+from storage.sql import create_engine
+
+
+class ManualClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.moment = start or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+class PostgresSchema:
+    """A schema of its own for one test, dropped afterwards, so tests never see each other."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.name = f"t_{uuid.uuid4().hex[:12]}"
+
+    async def __aenter__(self) -> dict[str, object]:
+        admin = create_engine(self.url)
+        async with admin.begin() as conn:
+            await conn.execute(sa.text(f'CREATE SCHEMA "{self.name}"'))
+        await admin.dispose()
+        return {"connect_args": {"server_settings": {"search_path": self.name}}}
+
+    async def __aexit__(self, *exc: object) -> None:
+        admin = create_engine(self.url)
+        async with admin.begin() as conn:
+            await conn.execute(sa.text(f'DROP SCHEMA "{self.name}" CASCADE'))
+        await admin.dispose()
+
+
+COMMUNITY = "console:test"
+
+
+def member(name: str, community: str = COMMUNITY) -> Actor:
+    return Actor(community=community, user_id=name, name=name)
+
+
+def moderator(name: str = "mod", community: str = COMMUNITY) -> Actor:
+    return Actor(community=community, user_id=name, name=name, platform_moderator=True)

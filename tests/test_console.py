@@ -1,0 +1,144 @@
+"""End to end: `debate-bot console` driven as a subprocess by a script, then a second process
+reading the same results from the database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = r"""
+# A moderator brings in a post of several paragraphs (a trailing backslash continues the line).
+@mod! /debate post Nice Mr Medvedev. Nasty Mr Putin.\
+\
+At last there seems to be a deal for military cooperation between NATO and Russia.\
+\
+Medvedev seems to be a far more reasonable character than Putin.\
+\
+My guess is that the EU and NATO will beat a tactical withdrawal out of North Kosovo.
+@mod! /debate claim add 1 NATO and Russia are reaching a deal on Afghanistan
+@mod! /debate claim add 1 Medvedev is more reasonable than Putin
+@mod! /debate claim add 1 The EU and NATO will withdraw from North Kosovo
+@mod! /debate claim edit 1.2 Medvedev is far more reasonable than Putin
+@mod! /debate claim kind 1.3 prediction
+@mod! /debate open 1 for 3d
+@ann /debate vote 1.1 agree
+@ann /debate vote 1.2 agree
+@bob /debate vote 1.1 disagree
+@bob /debate vote 1.2 pass
+@cat /debate vote 1.1 agree
+@cat /debate vote 1.3 disagree
+@bob /debate vote 1.1 agree
+@ann /debate open 1
+@ann /debate close 1
+@ann /debate vote 9.9 agree
+@mod! /debate claim add 1 {long}
+@mod! /debate close 1
+@dan /debate vote 1.1 disagree
+"""
+
+
+def debate_bot(*args: str, db: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", "LOG_LEVEL": "WARNING"}
+    env.pop("DISCORD_TOKEN", None)
+    env.pop("SLACK_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=60,
+        check=True,
+    )
+
+
+def replies(stdout: str) -> list[str]:
+    """The console's replies, one per command (an announcement spans several lines)."""
+    blocks: list[str] = []
+    for line in stdout.splitlines():
+        if line.startswith("[to "):
+            blocks.append(line)
+        elif blocks:
+            blocks[-1] += "\n" + line
+    return blocks
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "debate.db"
+
+
+def test_a_whole_debate_from_the_console_survives_into_a_second_process(db: Path) -> None:
+    run = debate_bot("console", db=db, stdin=SCRIPT.replace("{long}", "x" * 300))
+    out = replies(run.stdout)
+    assert run.stderr == ""
+    assert len(out) == 20
+    assert "Added post 1" in out[0] and "Nice Mr Medvedev. Nasty Mr Putin." in out[0]
+    assert out[6].startswith("[to everyone]") and "1.3" in out[6]
+
+    refused = {
+        "member opens": out[14],
+        "member closes": out[15],
+        "unknown claim": out[16],
+        "over-long claim": out[17],
+        "closed poll": out[19],
+    }
+    for what, reply in refused.items():
+        assert "Traceback" not in reply, what
+        assert len(reply.splitlines()) == 1, what  # one sentence, not a dump
+    assert "moderator" in refused["member opens"].lower()
+    assert "moderator" in refused["member closes"].lower()
+    assert "9.9" in refused["unknown claim"]
+    assert "280" in refused["over-long claim"]
+    assert "closed" in refused["closed poll"]
+    assert out[18].startswith("[to everyone]")  # the moderator's close announces results
+
+    results = json.loads(
+        debate_bot("results", "1", "--community", "console:demo", "--json", db=db).stdout
+    )
+    assert results["post"]["title"] == "Nice Mr Medvedev. Nasty Mr Putin."
+    assert results["post"]["poll"] == "closed"
+    assert results["voters"] == 3
+    claims = {c["ref"]: c for c in results["claims"]}
+    assert set(claims) == {"1.1", "1.2", "1.3"}  # the over-long claim was not added
+    assert claims["1.2"]["text"] == "Medvedev is far more reasonable than Putin"
+    assert claims["1.3"]["kind"] == "prediction"
+    counts = {ref: (c["agree"], c["disagree"], c["pass"]) for ref, c in claims.items()}
+    assert counts == {"1.1": (3, 0, 0), "1.2": (1, 0, 1), "1.3": (0, 1, 0)}  # Dan came too late
+
+
+def test_the_text_report_and_a_missing_post(db: Path) -> None:
+    debate_bot("console", db=db, stdin="@mod! /debate post Title\\\nBody text.\n")
+    report = debate_bot("results", "1", "--community", "console:demo", db=db).stdout
+    assert "Title" in report
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    missing = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "results", "7", "--community", "console:demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=60,
+    )
+    assert missing.returncode == 1
+    assert "7" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_a_malformed_setting_is_one_line_at_start_up(db: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": "mysql://nope"}
+    run = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "migrate"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "DATABASE_URL" in run.stderr and len(run.stderr.strip().splitlines()) == 1
