@@ -13,17 +13,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain import Ballot, Choice, Settings, Tally, VoteChange
-from bot.errors import DebateError
-from bot.ports import Clock, Store
+from bot.errors import DebateError, UnknownClaim
+from bot.ports import ClaimKey, Clock, Store
 from bot.rules import why_not_votable
 
 
 @dataclass(frozen=True)
 class VoteRequest:
-    community: str
-    claim_id: int
+    key: ClaimKey  # community, post number, claim number
     voter: str
     choice: Choice
+
+    @property
+    def community(self) -> str:
+        return self.key[0]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.key[1]}.{self.key[2]}"
 
 
 @dataclass(frozen=True)
@@ -77,18 +84,20 @@ class BallotBox:
     async def _commit(self, requests: Sequence[VoteRequest]) -> list[CountedVote | DebateError]:
         now = self._clock.now()
         async with self._store.transaction() as tx:
-            ballots = await tx.ballots(r.claim_id for r in requests)
-            current = await tx.current_votes((r.claim_id, r.voter) for r in requests)
+            ballots = await tx.ballots(r.key for r in requests)
+            current = await tx.current_votes(
+                (ballots[r.key].claim.id, r.voter) for r in requests if r.key in ballots
+            )
             settings = {c: await tx.settings(c) for c in {r.community for r in requests}}
             decided: list[VoteChange | DebateError] = []
             for r in requests:
-                ballot = ballots.get(r.claim_id)
-                refusal = why_not_votable(ballot, now)
-                if refusal is not None:
-                    decided.append(refusal)
+                ballot = ballots.get(r.key)
+                refusal = why_not_votable(ballot, now, r.ref)
+                if refusal is not None or ballot is None:
+                    decided.append(refusal or UnknownClaim(r.ref))
                     continue
-                key = (r.claim_id, r.voter)
-                change = VoteChange(r.claim_id, r.voter, r.choice, current.get(key), now)
+                key = (ballot.claim.id, r.voter)
+                change = VoteChange(ballot.claim.id, r.voter, r.choice, current.get(key), now)
                 current[key] = r.choice
                 decided.append(change)
             changes = [d for d in decided if isinstance(d, VoteChange)]
@@ -97,6 +106,6 @@ class BallotBox:
         return [
             d
             if isinstance(d, DebateError)
-            else CountedVote(d, ballots[d.claim_id], tallies[d.claim_id], settings[r.community])
+            else CountedVote(d, ballots[r.key], tallies[d.claim_id], settings[r.community])
             for d, r in zip(decided, requests, strict=True)
         ]

@@ -104,7 +104,6 @@ class Engine:
         self.extract = extract
         self.near_duplicate = near_duplicate
         self.ballot_box = BallotBox(store, self.clock)
-        self._claim_ids: dict[tuple[str, int, int], int] = {}  # refs never change meaning
 
     # -- posts ---------------------------------------------------------------------------------
 
@@ -275,9 +274,9 @@ class Engine:
 
     async def cast_vote(self, actor: Actor, ref: str, choice: Choice) -> VoteReceipt:
         """Count or change a member's vote; returns once it is committed."""
-        claim_id = await self._claim_id(actor, ref)
+        post_number, number = parsing.claim_ref(ref)
         counted = await self.ballot_box.cast(
-            VoteRequest(actor.community, claim_id, actor.user_id, choice)
+            VoteRequest((actor.community, post_number, number), actor.user_id, choice)
         )
         ballot = counted.ballot
         visible = can_see_tallies(
@@ -290,17 +289,6 @@ class Engine:
         return VoteReceipt(
             ballot.claim, choice, counted.change.previous, counted.tally, tally_visible=visible
         )
-
-    async def _claim_id(self, actor: Actor, ref: str) -> int:
-        post_number, number = parsing.claim_ref(ref)
-        key = (actor.community, post_number, number)
-        if key not in self._claim_ids:
-            async with self.store.transaction() as tx:
-                claim = await tx.claim(actor.community, post_number, number)
-            if claim is None:
-                raise UnknownClaim(ref.strip())
-            self._claim_ids[key] = claim.id
-        return self._claim_ids[key]
 
     async def me(self, actor: Actor) -> list[MemberVote]:
         async with self.store.transaction() as tx:

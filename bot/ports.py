@@ -29,6 +29,8 @@ from bot.domain import (
     VoteChange,
 )
 
+ClaimKey = tuple[str, int, int]  # community, post number, claim number: a ref, unambiguously
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -86,7 +88,10 @@ class Transaction(Protocol):
     async def save_poll(self, poll: Poll) -> None: ...
     async def polls_due(self, now: datetime) -> list[tuple[str, Post, Poll]]: ...
 
-    async def ballots(self, claim_ids: Iterable[int]) -> dict[int, Ballot]: ...
+    async def ballots(self, refs: Iterable[ClaimKey]) -> dict[ClaimKey, Ballot]:
+        """Claims with their polls, by (community, post number, claim number)."""
+        ...
+
     async def current_votes(
         self, pairs: Iterable[tuple[int, str]]
     ) -> dict[tuple[int, str], Choice]: ...
