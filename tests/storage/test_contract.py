@@ -138,14 +138,15 @@ async def test_votes_upsert_keep_history_and_tally(store: SqlStore) -> None:
     async with store.transaction() as tx:
         tallies = await tx.tallies([c1, c2])
         current = await tx.current_votes([(c1, "ann"), (c1, "bob"), (c2, "bob")])
-        ballots = await tx.ballots([c1, c2, 999])
-        voters = await tx.voters(ballots[c1].claim.post_id)
+        ballots = await tx.ballots([("console:a", 1, 1), ("console:a", 1, 2), ("console:a", 1, 9)])
+        voters = await tx.voters(ballots[("console:a", 1, 1)].claim.post_id)
         events = await tx.conn.scalar(sa.text("SELECT count(*) FROM vote_events"))  # type: ignore[attr-defined]
         mine = await tx.votes_of("console:a", "ann")
     assert (tallies[c1].agree, tallies[c1].disagree, tallies[c1].passed) == (2, 0, 0)
     assert (tallies[c2].agree, tallies[c2].passed) == (0, 1)
     assert current == {(c1, "ann"): Choice.AGREE, (c1, "bob"): Choice.AGREE}
-    assert set(ballots) == {c1, c2} and ballots[c1].poll is not None
+    assert [b.claim.id for b in ballots.values()] == [c1, c2]
+    assert all(b.poll is not None for b in ballots.values())
     assert voters == 2 and events == 4
     assert [(v.claim.id, v.choice) for v in mine] == [(c1, Choice.AGREE), (c2, Choice.PASS)]
 
