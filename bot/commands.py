@@ -85,6 +85,10 @@ async def _post(engine: Engine, actor: Actor, rest: str) -> Reply:
     return Reply(summary, payload=added)
 
 
+async def _posts(engine: Engine, actor: Actor, rest: str) -> Reply:
+    return Reply(text.post_list(await engine.posts(actor)))
+
+
 async def _claims(engine: Engine, actor: Actor, rest: str) -> Reply:
     listed = await engine.claims(actor, _one(rest, "post"))
     return Reply(text.claim_list(listed.results), payload=listed)
@@ -225,6 +229,7 @@ async def _help(engine: Engine, actor: Actor, rest: str) -> Reply:
 
 SUBCOMMANDS: list[Subcommand] = [
     Subcommand("post", "post <link or text>", "bring in a post; drafts its claims", True, _post),
+    Subcommand("posts", "posts", "the posts under debate here", False, _posts),
     Subcommand("claims", "claims <post>", "list a post's claims", False, _claims),
     Subcommand("claim add", "claim add <post> <text>", "add a claim", True, _claim_add),
     Subcommand("claim edit", "claim edit <claim> <text>", "reword a claim", True, _claim_edit),

@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.domain import AuditEntry, Choice, Claim, ClaimStatus, MemberVote, Poll, Settings, Tally
+from bot.domain import (
+    AuditEntry,
+    Choice,
+    Claim,
+    ClaimStatus,
+    MemberVote,
+    Poll,
+    Post,
+    Settings,
+    Tally,
+)
 from bot.results import ClaimResult, Results
 
 
@@ -90,6 +100,12 @@ def member_votes(votes: Sequence[MemberVote]) -> str:
     lines = ["Your votes:"]
     lines += [f"{v.claim.ref}  {v.choice.value:<8} {v.claim.text}" for v in votes]
     return "\n".join(lines)
+
+
+def post_list(posts: Sequence[Post]) -> str:
+    if not posts:
+        return "No posts yet; a moderator adds one with `/debate post <link or text>`."
+    return "\n".join(f"{p.ref}  {p.title}" + (f"  <{p.url}>" if p.url else "") for p in posts)
 
 
 def claims_queue(claims: Sequence[Claim]) -> str:
