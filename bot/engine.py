@@ -360,6 +360,10 @@ class Engine:
             post = await self._post(tx, actor, post_ref)
             return await self._results(tx, actor, settings, post)
 
+    async def public_results(self, community: str, post_ref: str) -> Results:
+        """Results as anyone in the channel may see them: what a poll message shows."""
+        return await self.results(Actor(community, user_id=""), post_ref)
+
     async def _results(
         self,
         tx: Transaction,

@@ -218,8 +218,11 @@ async def test_visibility_after_vote_live_and_after_close(engine: Engine) -> Non
     assert all(c.visible for c in (await engine.results(MOD, post)).claims)
     assert "agree" not in seen.as_json()["claims"][0]  # type: ignore[index,operator]
 
+    assert not any(c.visible for c in (await engine.public_results(COMMUNITY, post)).claims)
+
     await engine.set_visibility(MOD, Visibility.LIVE)
     assert all(c.visible for c in (await engine.results(CAT, post)).claims)
+    assert all(c.visible for c in (await engine.public_results(COMMUNITY, post)).claims)
 
     await engine.set_visibility(MOD, Visibility.AFTER_CLOSE)
     receipt = await engine.cast_vote(ANN, "1.2", Choice.AGREE)
