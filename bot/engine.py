@@ -150,6 +150,18 @@ class Engine:
         async with self.store.transaction() as tx:
             return await tx.posts(actor.community)
 
+    async def open_polls(self, actor: Actor) -> list[Results]:
+        """Every poll now taking votes in the community, as the asker may see it."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            settings = await tx.settings(actor.community)
+            found = []
+            for post in await tx.posts(actor.community):
+                poll = await tx.poll(post.id)
+                if poll is not None and poll.is_open(now):
+                    found.append(await self._results(tx, actor, settings, post))
+            return found
+
     # -- claims --------------------------------------------------------------------------------
 
     async def claims(self, actor: Actor, post_ref: str) -> ClaimList:

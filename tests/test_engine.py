@@ -244,6 +244,16 @@ async def test_results_arithmetic(engine: Engine) -> None:
     assert row.divisiveness == pytest.approx(4 * (2 / 3) * (1 / 3) * 3 / 4)
 
 
+async def test_open_polls_lists_only_polls_taking_votes(engine: Engine) -> None:
+    await debate(engine)
+    await debate(engine)
+    await engine.add_post(MOD, "Not polled\ntext")
+    await engine.close_poll(MOD, "1")
+    await engine.cast_vote(ANN, "2.1", Choice.AGREE)
+    [poll] = await engine.open_polls(ANN)
+    assert poll.post.ref == "2" and [c.visible for c in poll.claims] == [True, False]
+
+
 async def test_me_and_forget_me(engine: Engine) -> None:
     await debate(engine)
     await engine.cast_vote(ANN, "1.1", Choice.AGREE)
