@@ -1,0 +1,59 @@
+"""Offline claim extraction: the sentences of a post worth voting on, as draft claims.
+
+A moderator brings in a post and the bot proposes its arguable sentences as short claims. This
+runs with no network and no model: pysbd finds the sentences, `boilerplate` drops what is not the
+author's prose, `cues` scores how argumentative each sentence reads and whether it forecasts, and
+`wording` makes the short text members vote on. Every claim keeps the exact quote and its offsets
+so a moderator can always see where it came from.
+"""
+
+from __future__ import annotations
+
+from bot.domain import ClaimKind, DraftClaim
+from bot.extraction.boilerplate import article_lines, is_furniture_sentence
+from bot.extraction.cues import is_forecast, read_cues
+from bot.extraction.sentences import Sentence, split_lines, split_sentences, word_count
+from bot.extraction.wording import votable_text
+
+__all__ = ["CLAIM_THRESHOLD", "MIN_CLAIM_WORDS", "extract_claims"]
+
+# A sentence becomes a draft claim from this score on. Moderators curate the drafts, so the
+# threshold leans towards proposing a borderline sentence rather than missing it.
+CLAIM_THRESHOLD = 0.5
+# Shorter sentences ("Let me explain.", "He was wrong.") cannot stand alone as a claim.
+MIN_CLAIM_WORDS = 4
+
+
+def _draft(sentence: Sentence, score: float) -> DraftClaim:
+    kind = ClaimKind.PREDICTION if is_forecast(sentence.text) else ClaimKind.CLAIM
+    return DraftClaim(
+        text=votable_text(sentence.text),
+        quote=sentence.text,
+        kind=kind,
+        score=round(score, 3),
+        start=sentence.start,
+        end=sentence.end,
+    )
+
+
+def candidate_sentences(text: str) -> list[Sentence]:
+    """The sentences of the author's prose, long enough to be a claim, in order."""
+    return [
+        sentence
+        for line in article_lines(split_lines(text))
+        for sentence in split_sentences(line)
+        if word_count(sentence.text) >= MIN_CLAIM_WORDS and not is_furniture_sentence(sentence.text)
+    ]
+
+
+def extract_claims(text: str) -> list[DraftClaim]:
+    """Draft claims for a post's plain text (its title may be the first line), in post order.
+
+    Each claim's `quote` is exactly `text[start:end]`; its `text` is at most 280 characters.
+    """
+    drafts = []
+    for sentence in candidate_sentences(text):
+        score = read_cues(sentence.text).score
+        if score >= CLAIM_THRESHOLD:
+            drafts.append(_draft(sentence, score))
+    return drafts

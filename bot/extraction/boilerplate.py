@@ -1,0 +1,144 @@
+"""Recognise the parts of a web page that are not the author's argument.
+
+Article text pasted or fetched from the web carries a title, bylines, dates, share buttons, tags,
+"read more" links, author bios and reader comments. None of them is a claim anyone should vote on,
+and most are easy to spot line by line, so extraction drops whole lines before scoring sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.extraction.sentences import Line, word_count
+
+# Headings, bylines and link lines are short; a longer line is prose even without a full stop.
+MAX_HEADING_WORDS = 25
+# Furniture lines are short; a long one is a paragraph that happens to mention "12 comments".
+MAX_FURNITURE_WORDS = 40
+
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+_BULLET = re.compile(r"^\s*(?:[-–•*▪]|\d{1,2}[.)])\s+")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DATE_WORDS = re.compile(
+    rf"\b(?:{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|updated|published"
+    r"|posted|last|modified|on|at|am|pm|gmt|utc|bst|cet|est|edt|pst|\d{1,4}(?:st|nd|rd|th)?)\b",
+    re.IGNORECASE,
+)
+
+# A line starting like this is page furniture whatever follows. Words that also open prose ("By
+# 2030, ...", "Related to this, ...") count only as a label before a colon; bylines without one
+# ("By Helen Marsh, Diplomatic Correspondent") end without a full stop and go as headings.
+_FURNITURE_START = re.compile(
+    r"^(?:posted by|written by|words by|reporting by|edited by|filed under|posted in|share this"
+    r"|share on|email this|read more|read next|see also|also read|further reading"
+    r"|you may also like|subscribe to|sign up|follow us|click here|leave a (?:comment|reply)"
+    r"|(?:by|authors?|photo|image|picture|caption|credit|illustration|source|tags?|topics?"
+    r"|categor(?:y|ies)|published|updated|last updated|related|download|listen|watch|more)\s*:)",
+    re.IGNORECASE,
+)
+
+# Anywhere in a line: marks of a byline, a comment thread, a share bar or a footer.
+_FURNITURE_ANYWHERE = re.compile(
+    r"\b\d+\s+(?:comments?|replies|responses|shares|likes|views)\b|\bleave a (?:comment|reply)\b"
+    r"|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b|©|\(c\)\s*\d{4}"
+    r"|\ball rights reserved\b|\bmin(?:ute)? read\b|\bnewsletter\b",
+    re.IGNORECASE,
+)
+
+_SOCIAL = re.compile(
+    r"\b(?:facebook|twitter|x|linkedin|whatsapp|reddit|email|telegram|bluesky|threads|pinterest)\b",
+    re.IGNORECASE,
+)
+
+# A heading after which the rest of the page is no longer the article.
+_TRAILER = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|discussion|join the discussion"
+    r"|leave a (?:comment|reply)|about the authors?|about the writer|related(?: \w+)?"
+    r"|more (?:from|on) .*|recommended(?: \w+)?|you may also like|share this(?: \w+)?)\s*:?$",
+    re.IGNORECASE,
+)
+
+# Sentences inside a paragraph that are still furniture: disclaimers, calls to action.
+_FURNITURE_SENTENCE = re.compile(
+    r"^(?:read more|click here|share this|subscribe|sign up|follow (?:us|me)|this (?:article|post"
+    r"|story) (?:was|first) (?:originally )?(?:published|appeared))\b"
+    r"|\b(?:views|opinions) (?:expressed )?(?:here |in this \w+ )?(?:are|is|reflects?|do not)\b"
+    r"|\bnot necessarily (?:reflect|those)\b",
+    re.IGNORECASE,
+)
+
+
+def ends_like_prose(text: str) -> bool:
+    """Whether a line ends as a sentence does; headings, bylines and link lists do not."""
+    return bool(_TERMINAL.search(text))
+
+
+def is_bullet(text: str) -> bool:
+    return bool(_BULLET.match(text))
+
+
+def _is_date_alone(text: str) -> bool:
+    rest = _DATE_WORDS.sub(" ", text)
+    return word_count(rest) <= 1
+
+
+def _is_separated_fragments(text: str) -> bool:
+    """Lines like `Like · Reply · Share` or `Policy Brief No. 27 | Centre for ...`."""
+    parts = re.split(r"\s+[|·•]\s+", text)
+    return len(parts) > 1 and all(word_count(part) <= 8 for part in parts)
+
+
+def is_title(line: Line, lines: list[Line]) -> bool:
+    """The first line of a multi-line post is its title when it is short, as titles are."""
+    if line.index != 0 or len(lines) < 2:
+        return False
+    words = word_count(line.text)
+    return words <= 12 or (words <= 25 and not ends_like_prose(line.text))
+
+
+def furniture_reason(line: Line, lines: list[Line]) -> str | None:
+    """Why a line is page furniture rather than the author's prose, or None if it is prose."""
+    text = line.text
+    if is_title(line, lines):
+        return "title"
+    if word_count(text) > MAX_FURNITURE_WORDS:
+        return None
+    if _FURNITURE_START.match(text):
+        return "page furniture"
+    if _FURNITURE_ANYWHERE.search(text):
+        return "byline, comment or footer"
+    if _is_date_alone(text):
+        return "date"
+    if _is_separated_fragments(text):
+        return "link or meta bar"
+    if len(_SOCIAL.findall(text)) >= 2 and word_count(text) <= 12:
+        return "share links"
+    if not ends_like_prose(text) and not is_bullet(text) and word_count(text) <= MAX_HEADING_WORDS:
+        return "heading"
+    return None
+
+
+def article_lines(lines: list[Line]) -> list[Line]:
+    """The lines that may hold the author's argument, in order.
+
+    Drops furniture lines, and everything after a trailer heading ("14 Comments", "About the
+    authors", "Related") once most of the post's words are behind it, since what follows is
+    readers' comments, bios or other articles.
+    """
+    total = sum(word_count(line.text) for line in lines)
+    kept = []
+    seen = 0
+    for line in lines:
+        if _TRAILER.match(line.text) and seen >= total / 2:
+            break
+        seen += word_count(line.text)
+        if furniture_reason(line, lines) is None:
+            kept.append(line)
+    return kept
+
+
+def is_furniture_sentence(text: str) -> bool:
+    return bool(_FURNITURE_SENTENCE.search(text))

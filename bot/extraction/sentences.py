@@ -1,0 +1,140 @@
+"""Split a post into lines and sentences that keep their exact place in the original text.
+
+A claim's quote must be an exact span of the post, so every sentence carries its offsets. Lines are
+segmented one at a time: a line break always ends a sentence in web text (headings, bylines and
+share links sit on lines of their own), and short inputs keep pysbd fast and linear.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+
+import pysbd  # type: ignore[import-untyped]
+
+WORD = re.compile(r"[\w'’]+")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line of the post, stripped, with its offset in the post."""
+
+    index: int
+    text: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence, stripped of surrounding whitespace, and where it sits in the post."""
+
+    text: str
+    start: int
+    end: int
+    line: Line
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def split_lines(text: str) -> list[Line]:
+    """The post's non-blank lines, each stripped but still pointing at its exact span."""
+    lines: list[Line] = []
+    for match in re.finditer(r"[^\r\n]+", text):
+        raw = match.group()
+        stripped = raw.strip()
+        if stripped:
+            start = match.start() + (len(raw) - len(raw.lstrip()))
+            lines.append(Line(index=len(lines), text=stripped, start=start))
+    return lines
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    """Built once: pysbd compiles its many rules on first use, which is too slow to repeat."""
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+# One thread at a time: pysbd promises nothing about sharing its segmenter and rules between
+# threads, and the engine may run extraction in a worker thread.
+_SEGMENTER_LOCK = threading.Lock()
+
+# pysbd's abbreviation pass slows down more than linearly with the length of its input, so a very
+# long line (a whole post pasted as one paragraph) is first cut where a sentence surely ends: a
+# lowercase word of four letters or more, a stop, a space and a capital. Abbreviations ("Mr.",
+# "U.S.", "etc.") never look like that, and pysbd still splits each piece finely.
+_SAFE_BREAK = re.compile(r"(?<=[a-z]{4}[.!?])\s+(?=[\"“‘'(]?[A-Z])")
+_CHUNK_CHARS = 1000
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """Pieces of at least `_CHUNK_CHARS` characters, cut only at safe sentence breaks."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for match in _SAFE_BREAK.finditer(text):
+        if match.start() - start >= _CHUNK_CHARS:
+            pieces.append((start, match.start()))
+            start = match.end()
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def _pysbd_sentences(text: str) -> list[str]:
+    # The processor alone: pysbd's own offset search compiles a regex per sentence, which costs
+    # more than the segmentation, and `_spans_of_piece` finds the offsets itself.
+    with _SEGMENTER_LOCK:
+        return [str(sentence) for sentence in _segmenter().processor(text).process()]
+
+
+def _spans_of_piece(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a piece of a line, covering every word even where pysbd alters one.
+
+    A sentence pysbd returned with its text rewritten (quotes, abbreviations) cannot be found in
+    the original; the gap it leaves between the sentences that can be found becomes a sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in _pysbd_sentences(text):
+        needle = sentence.strip()
+        start = text.find(needle, cursor) if needle else -1
+        if start < 0:
+            continue
+        if text[cursor:start].strip():
+            spans.append((cursor, start))
+        spans.append((start, start + len(needle)))
+        cursor = start + len(needle)
+    if text[cursor:].strip():
+        spans.append((cursor, len(text)))
+    return spans
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of one line, in order."""
+    return [
+        (offset + start, offset + end)
+        for offset, stop in _chunks(text)
+        for start, end in _spans_of_piece(text[offset:stop])
+    ]
+
+
+def split_sentences(line: Line) -> list[Sentence]:
+    """The sentences of a line, stripped, with offsets into the whole post."""
+    sentences: list[Sentence] = []
+    for start, end in _spans(line.text):
+        piece = line.text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        stripped = piece.strip()
+        if stripped:
+            begin = line.start + start + lead
+            sentences.append(
+                Sentence(
+                    text=stripped,
+                    start=begin,
+                    end=begin + len(stripped),
+                    line=line,
+                )
+            )
+    return sentences
