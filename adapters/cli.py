@@ -9,12 +9,17 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import asdict
+from pathlib import Path
 
 from adapters import config as configuration
 from adapters.console import Console, Speaker
-from bot.domain import Actor
+from adapters.fetch import WebFetcher
+from bot.domain import Actor, ClaimKind
 from bot.engine import Engine
 from bot.errors import DebateError
+from bot.extraction import extract_claims
+from bot.similarity import near_duplicate
 from storage.sql import SqlStore, create_engine, migrate
 
 log = logging.getLogger("debate-bot")
@@ -25,7 +30,12 @@ async def engine_for(cfg: configuration.Config) -> AsyncIterator[Engine]:
     """The engine on the configured database, migrated, closed on the way out."""
     store = await SqlStore.open(cfg.database_url)
     try:
-        yield Engine(store)
+        yield Engine(
+            store,
+            fetcher=WebFetcher(allow_private=cfg.allow_private_urls),
+            extract=extract_claims,
+            near_duplicate=near_duplicate,
+        )
     finally:
         await store.close()
 
@@ -58,6 +68,28 @@ async def cmd_results(cfg: configuration.Config, args: argparse.Namespace) -> in
     return 0
 
 
+async def cmd_extract(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    source: str = args.source
+    if source.lower().startswith(("http://", "https://")):
+        page = await WebFetcher(allow_private=cfg.allow_private_urls).fetch(source)
+        article = page.text
+    else:
+        try:
+            article = await asyncio.to_thread(Path(source).read_text, encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"debate-bot: cannot read {source}: {error}", file=sys.stderr)
+            return 1
+    drafts = await asyncio.to_thread(extract_claims, article)
+    if args.json:
+        rows = [{**asdict(d), "kind": d.kind.value} for d in drafts]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for number, draft in enumerate(drafts, start=1):
+            mark = " [prediction]" if draft.kind is ClaimKind.PREDICTION else ""
+            print(f"{number:>3}.{mark} {draft.text}")
+    return 0
+
+
 async def cmd_migrate(cfg: configuration.Config, args: argparse.Namespace) -> int:
     engine = create_engine(cfg.database_url)
     try:
@@ -79,6 +111,9 @@ def parser() -> argparse.ArgumentParser:
     results.add_argument("post")
     results.add_argument("--community", required=True, help="e.g. console:demo, discord:<id>")
     results.add_argument("--json", action="store_true")
+    extract = sub.add_parser("extract", help="print the draft claims a post would get")
+    extract.add_argument("source", help="a text file or a link")
+    extract.add_argument("--json", action="store_true")
     sub.add_parser("migrate", help="bring the database schema up to date")
     return p
 
@@ -87,6 +122,7 @@ COMMANDS: dict[str, Callable[[configuration.Config, argparse.Namespace], Awaitab
     "run": cmd_run,
     "console": cmd_console,
     "results": cmd_results,
+    "extract": cmd_extract,
     "migrate": cmd_migrate,
 }
 
