@@ -10,11 +10,13 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters import config as configuration
 from adapters.console import Console, Speaker
 from adapters.fetch import WebFetcher
+from bot import text
 from bot.domain import Actor, ClaimKind
 from bot.engine import Engine
 from bot.errors import DebateError
@@ -62,8 +64,6 @@ async def cmd_results(cfg: configuration.Config, args: argparse.Namespace) -> in
     if args.json:
         print(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
     else:
-        from bot import text
-
         print(text.results(results))
     return 0
 
@@ -87,6 +87,28 @@ async def cmd_extract(cfg: configuration.Config, args: argparse.Namespace) -> in
         for number, draft in enumerate(drafts, start=1):
             mark = " [prediction]" if draft.kind is ClaimKind.PREDICTION else ""
             print(f"{number:>3}.{mark} {draft.text}")
+    return 0
+
+
+async def cmd_digest(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    operator = Actor(args.community, "operator", platform_moderator=True)
+    end = None
+    if args.now:
+        try:
+            end = datetime.fromisoformat(args.now)
+        except ValueError:
+            print(f"debate-bot: --now {args.now} is not an ISO time like 2026-03-02T09:00:00+01:00")
+            return 2
+        if end.tzinfo is None:
+            end = end.replace(tzinfo=UTC)
+    async with engine_for(cfg) as engine:
+        digest = await engine.digest(operator, end)
+    if args.json:
+        print(json.dumps(digest.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(text.digest(digest))
+    if args.chart:
+        await asyncio.to_thread(Path(args.chart).write_bytes, digest.chart_png or b"")
     return 0
 
 
@@ -114,6 +136,11 @@ def parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="print the draft claims a post would get")
     extract.add_argument("source", help="a text file or a link")
     extract.add_argument("--json", action="store_true")
+    digest = sub.add_parser("digest", help="render a community's weekly digest")
+    digest.add_argument("--community", required=True, help="e.g. console:demo, discord:<id>")
+    digest.add_argument("--now", help="the end of the week, ISO time (default: now)")
+    digest.add_argument("--json", action="store_true")
+    digest.add_argument("--chart", help="also write the chart PNG to this file")
     sub.add_parser("migrate", help="bring the database schema up to date")
     return p
 
@@ -123,6 +150,7 @@ COMMANDS: dict[str, Callable[[configuration.Config, argparse.Namespace], Awaitab
     "console": cmd_console,
     "results": cmd_results,
     "extract": cmd_extract,
+    "digest": cmd_digest,
     "migrate": cmd_migrate,
 }
 
@@ -137,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=cfg.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # a line per migration step is noise
     try:
         return asyncio.run(COMMANDS[args.command](cfg, args))
     except DebateError as refusal:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from bot import text
 from bot.commands import Reply, execute
-from bot.domain import Actor
+from bot.digest import Digest
+from bot.digest_sender import DigestSender
+from bot.domain import Actor, Settings
 from bot.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -60,18 +62,36 @@ async def logical_lines(read_line: Callable[[], str | None]) -> AsyncIterator[st
         yield "\n".join(pending)
 
 
+class ConsoleDelivery:
+    """Digests of console communities are printed where the console is."""
+
+    def __init__(self) -> None:
+        self.printed: list[str] = []
+
+    async def deliver(self, settings: Settings, digest: Digest) -> None:
+        self.printed.append(f"[to everyone]\n{text.digest(digest)}")
+
+    async def alert_moderators(self, settings: Settings, message: str) -> None:
+        self.printed.append(f"[to moderators] {message}")
+
+
 class Console:
     def __init__(self, engine: Engine, community: str, default: Speaker) -> None:
         self.engine = engine
         self.community = community
         self.default = default
+        self.delivery = ConsoleDelivery()
+        self.digests = DigestSender(engine.store, engine.clock, self.delivery)
 
     async def handle(self, line: str) -> list[str]:
-        """The replies one console line gets, including polls that closed on time meanwhile."""
+        """The replies one console line gets, after polls that closed and digests that fell due."""
         out = [
             text.results(r, heading="Poll closed on time. Results for")
             for r in await self.engine.close_due_polls()
         ]
+        await self.digests.tick()
+        out += self.delivery.printed
+        self.delivery.printed = []
         line = line.strip()
         if not line or line.startswith("#"):
             return out

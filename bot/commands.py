@@ -132,6 +132,12 @@ async def _open(engine: Engine, actor: Actor, rest: str) -> Reply:
     lines.append(
         f"Vote with `/debate vote <claim> agree|disagree|pass`, e.g. {opened.claims[0].ref}."
     )
+    if opened.undated_predictions:
+        refs = ", ".join(c.ref for c in opened.undated_predictions)
+        lines.append(
+            f"Forecasts without a resolve date: {refs}; a moderator sets one with "
+            f"`/debate predict {opened.undated_predictions[0].ref} <YYYY-MM-DD>`."
+        )
     return Reply("\n".join(lines), announce=True, payload=opened)
 
 
@@ -178,12 +184,60 @@ async def _results(engine: Engine, actor: Actor, rest: str) -> Reply:
 
 
 async def _me(engine: Engine, actor: Actor, rest: str) -> Reply:
-    return Reply(text.member_votes(await engine.me(actor)))
+    summary = await engine.me(actor)
+    return Reply(text.member_summary(summary.votes, summary.calibration), payload=summary)
 
 
 async def _forget_me(engine: Engine, actor: Actor, rest: str) -> Reply:
     erased = await engine.forget_me(actor)
     return Reply(f"Erased your {erased} vote{'s' if erased != 1 else ''} and their history.")
+
+
+async def _predict(engine: Engine, actor: Actor, rest: str) -> Reply:
+    ref, on = _split(rest, "claim")
+    claim = await engine.predict(actor, ref, parsing.day(on or "?"))
+    return Reply(f"Claim {claim.ref} is a forecast resolving on {claim.resolve_on}.", payload=claim)
+
+
+async def _resolve(engine: Engine, actor: Actor, rest: str) -> Reply:
+    ref, outcome = _split(rest, "claim")
+    claim = await engine.resolve(actor, ref, parsing.resolution(outcome or "?"))
+    resolution = claim.resolution.value if claim.resolution else "?"
+    return Reply(f"Forecast {claim.ref} resolved: {resolution}.", announce=True, payload=claim)
+
+
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def _channel(word: str) -> str:
+    """A channel as typed: a Discord or Slack channel mention, `#name`, or a bare id."""
+    match = _CHANNEL.fullmatch(word)
+    return match.group(1) if match else word.lstrip("#")
+
+
+async def _digest(engine: Engine, actor: Actor, rest: str) -> Reply:
+    action, value = _split(rest, "digest action: now, channel, schedule, quiet or off")
+    action = action.lower()
+    if action == "now":
+        digest = await engine.digest(actor)
+        return Reply(text.digest(digest), announce=True, payload=digest)
+    if action == "channel":
+        s = await engine.set_digest_channel(actor, _channel(_one(value, "channel")))
+    elif action == "schedule":
+        parts = value.split()
+        if len(parts) != 3:
+            raise BadInput("Write `digest schedule <weekday> <HH:MM> <time zone>`.")
+        day, at, zone = parts
+        s = await engine.set_digest_schedule(
+            actor, parsing.weekday(day), parsing.clock_time(at), parsing.time_zone(zone)
+        )
+    elif action == "quiet":
+        s = await engine.set_quiet_weeks(actor, parsing.quiet_weeks(_one(value, "choice")))
+    elif action == "off":
+        s = await engine.digest_off(actor)
+    else:
+        raise BadInput("Digest actions are now, channel, schedule, quiet and off.")
+    return Reply("Saved.\n" + text.settings(s), payload=s)
 
 
 async def _settings(engine: Engine, actor: Actor, rest: str) -> Reply:
@@ -245,9 +299,18 @@ SUBCOMMANDS: list[Subcommand] = [
     Subcommand("approve", "approve <claim>", "approve a proposal", True, _approve),
     Subcommand("reject", "reject <claim> [reason]", "reject a proposal", True, _reject),
     Subcommand("results", "results <post>", "tallies and agreement", False, _results),
-    Subcommand("me", "me", "your own votes (private)", False, _me),
+    Subcommand("predict", "predict <claim> <YYYY-MM-DD>", "mark a forecast", True, _predict),
+    Subcommand("resolve", "resolve <claim> true|false|void", "settle a forecast", True, _resolve),
+    Subcommand("me", "me", "your own votes and forecasts (private)", False, _me),
     Subcommand("forget-me", "forget-me", "erase your votes", False, _forget_me),
     Subcommand("settings", "settings [<name> <value>]", "community settings", True, _settings),
+    Subcommand(
+        "digest",
+        "digest now|channel|schedule|quiet|off",
+        "weekly digest: schedule <day> <HH:MM> <tz>, quiet short|skip",
+        True,
+        _digest,
+    ),
     Subcommand("audit", "audit [n]", "recent moderator actions", True, _audit),
     Subcommand("help", "help", "this list", False, _help),
 ]

@@ -7,7 +7,7 @@ together live in `bot.engine`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 MAX_CLAIM_CHARS = 280
@@ -74,6 +74,23 @@ class Actor:
         return self.name or self.user_id
 
 
+class QuietWeeks(StrEnum):
+    """What the digest does for a week with no activity."""
+
+    SHORT = "short"  # a short digest saying so
+    SKIP = "skip"  # no digest at all
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """When the weekly digest goes out: a weekday and a wall-clock time in a time zone."""
+
+    weekday: int  # 0 = Monday
+    at: time
+    tz: str  # an IANA name, e.g. Europe/Berlin
+    since: datetime  # when it was set: weeks due before then are not sent
+
+
 @dataclass(frozen=True)
 class Settings:
     community: str
@@ -81,6 +98,9 @@ class Settings:
     auto_approve: bool = False
     moderator_role: str | None = None
     moderators: frozenset[str] = frozenset()
+    digest_channel: str | None = None
+    digest_schedule: DigestSchedule | None = None  # None: no weekly digest
+    quiet_weeks: QuietWeeks = QuietWeeks.SHORT
 
 
 @dataclass(frozen=True)
@@ -115,6 +135,7 @@ class Claim:
     resolve_on: date | None = None
     resolution: Resolution | None = None
     reason: str | None = None
+    resolved_at: datetime | None = None
 
     @property
     def ref(self) -> str:
@@ -204,3 +225,35 @@ class MemberVote:
     claim: Claim
     choice: Choice
     at: datetime
+
+
+@dataclass(frozen=True)
+class VoteActivity:
+    """What members did in a span of time, from the vote events."""
+
+    votes: int = 0  # votes cast or changed
+    voters: int = 0  # distinct members who voted
+    changed_votes: int = 0  # votes that replaced an earlier, different vote
+    members_changed: int = 0  # distinct members who changed a vote
+    claim_ids: frozenset[int] = frozenset()
+
+
+class DigestStatus(StrEnum):
+    PENDING = "pending"  # to be sent at `next_attempt_at`
+    SENT = "sent"
+    FAILED = "failed"  # gave up after repeated delivery failures
+    SKIPPED = "skipped"  # a quiet week in a community that skips those
+
+
+@dataclass(frozen=True)
+class DigestRecord:
+    """The one record per community and week that makes a digest go out once."""
+
+    community: str
+    week_end: datetime
+    status: DigestStatus
+    attempts: int
+    next_attempt_at: datetime
+    late: bool = False
+    sent_at: datetime | None = None
+    error: str | None = None

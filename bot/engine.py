@@ -10,10 +10,12 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot import parsing
 from bot.ballot_box import BallotBox, VoteRequest
+from bot.chart import digest_chart
+from bot.digest import Digest, build_digest
 from bot.domain import (
     MAX_CLAIM_CHARS,
     MAX_POST_CHARS,
@@ -26,11 +28,14 @@ from bot.domain import (
     ClaimKind,
     ClaimOrigin,
     ClaimStatus,
+    DigestSchedule,
     DraftClaim,
     MemberVote,
     NewPost,
     Poll,
     Post,
+    QuietWeeks,
+    Resolution,
     Settings,
     Tally,
     Visibility,
@@ -44,9 +49,11 @@ from bot.errors import (
     UnknownClaim,
     UnknownPost,
 )
+from bot.forecasts import Calibration, member_calibration
 from bot.ports import Clock, Fetcher, NewClaim, Store, SystemClock, Transaction
 from bot.results import ClaimResult, Results
 from bot.rules import can_see_tallies, is_moderator
+from bot.schedule import week_before
 
 Extractor = Callable[[str], Sequence[DraftClaim]]
 NearDuplicate = Callable[[str, Sequence[tuple[Claim, str]]], Claim | None]
@@ -64,6 +71,17 @@ class PollOpened:
     poll: Poll
     claims: list[Claim]
     reopened: bool
+
+    @property
+    def undated_predictions(self) -> list[Claim]:
+        """Forecasts that still need a resolve date (`predict <claim> <date>`)."""
+        return [c for c in self.claims if c.kind is ClaimKind.PREDICTION and not c.resolve_on]
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    votes: list[MemberVote]
+    calibration: Calibration
 
 
 @dataclass(frozen=True)
@@ -302,9 +320,11 @@ class Engine:
             ballot.claim, choice, counted.change.previous, counted.tally, tally_visible=visible
         )
 
-    async def me(self, actor: Actor) -> list[MemberVote]:
+    async def me(self, actor: Actor) -> MemberSummary:
+        """The member's own votes and how well their forecasts have done."""
         async with self.store.transaction() as tx:
-            return await tx.votes_of(actor.community, actor.user_id)
+            votes = await tx.votes_of(actor.community, actor.user_id)
+        return MemberSummary(votes, member_calibration(votes))
 
     async def forget_me(self, actor: Actor) -> int:
         """Erase the member's votes and their history in this community; returns how many."""
@@ -409,6 +429,77 @@ class Engine:
         closed = poll is not None and not poll.is_open(now)
         return Results(post, poll, rows, voters, closed)
 
+    # -- forecasts -----------------------------------------------------------------------------
+
+    async def predict(self, actor: Actor, ref: str, on: date) -> Claim:
+        """Mark a claim as a forecast that resolves on a date."""
+        today = self.clock.now().date()
+        if on <= today:
+            raise BadInput("A forecast resolves in the future; give a date after today.")
+        async with self._as_moderator(actor, "mark forecasts") as tx:
+            claim = await self._claim(tx, actor, ref)
+            if claim.resolution is not None:
+                raise DebateError(f"Claim {claim.ref} is already resolved.")
+            marked = replace(claim, kind=ClaimKind.PREDICTION, resolve_on=on)
+            await tx.save_claim(marked)
+            await self._audit(tx, actor, "forecast.date", f"{claim.ref} resolves on {on}")
+        return marked
+
+    async def resolve(self, actor: Actor, ref: str, resolution: Resolution) -> Claim:
+        """Settle a forecast: true, false, or void (it can no longer be decided)."""
+        async with self._as_moderator(actor, "resolve forecasts") as tx:
+            claim = await self._claim(tx, actor, ref)
+            if claim.kind is not ClaimKind.PREDICTION:
+                raise DebateError(
+                    f"Claim {claim.ref} is not a forecast; mark it first with "
+                    f"`/debate predict {claim.ref} <date>`."
+                )
+            if claim.resolution is not None:
+                raise DebateError(
+                    f"Claim {claim.ref} was already resolved as {claim.resolution.value}."
+                )
+            settled = replace(claim, resolution=resolution, resolved_at=self.clock.now())
+            await tx.save_claim(settled)
+            await self._audit(tx, actor, "forecast.resolve", f"{claim.ref} resolved {resolution}")
+        return settled
+
+    # -- the weekly digest -----------------------------------------------------------------------
+
+    async def digest(self, actor: Actor, end: datetime | None = None) -> Digest:
+        """The digest for the week that ends now (or at `end`), with its chart."""
+        end = end or self.clock.now()
+        async with self._as_moderator(actor, "build the digest") as tx:
+            settings = await tx.settings(actor.community)
+            tz = settings.digest_schedule.tz if settings.digest_schedule else "UTC"
+            built = await build_digest(tx, settings, week_before(end, tz), end)
+        return replace(built, chart_png=await asyncio.to_thread(digest_chart, built))
+
+    async def set_digest_channel(self, actor: Actor, channel: str) -> Settings:
+        channel = channel.strip()
+        if not channel:
+            raise BadInput("Say which channel the digest goes to.")
+        return await self._change_settings(
+            actor, f"digest channel set to {channel}", lambda s: replace(s, digest_channel=channel)
+        )
+
+    async def set_digest_schedule(self, actor: Actor, weekday: int, at: time, tz: str) -> Settings:
+        schedule = DigestSchedule(weekday, at, tz, since=self.clock.now())
+        return await self._change_settings(
+            actor,
+            f"digest scheduled for {_WEEKDAY_NAMES[weekday]} {at:%H:%M} {tz}",
+            lambda s: replace(s, digest_schedule=schedule),
+        )
+
+    async def digest_off(self, actor: Actor) -> Settings:
+        return await self._change_settings(
+            actor, "weekly digest turned off", lambda s: replace(s, digest_schedule=None)
+        )
+
+    async def set_quiet_weeks(self, actor: Actor, quiet: QuietWeeks) -> Settings:
+        return await self._change_settings(
+            actor, f"quiet weeks: {quiet.value}", lambda s: replace(s, quiet_weeks=quiet)
+        )
+
     # -- settings and audit --------------------------------------------------------------------
 
     async def settings(self, actor: Actor) -> Settings:
@@ -497,6 +588,7 @@ class Engine:
         await tx.add_audit(entry)
 
 
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _LIVE_STATUSES = (ClaimStatus.DRAFT, ClaimStatus.PROPOSED, ClaimStatus.ACTIVE)
 
 

@@ -6,9 +6,11 @@ Each reader returns a value or raises `BadInput` with the sentence that says wha
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, time, timedelta
+from functools import cache
+from zoneinfo import available_timezones
 
-from bot.domain import Choice, ClaimKind, Visibility
+from bot.domain import Choice, ClaimKind, QuietWeeks, Resolution, Visibility
 from bot.errors import BadInput
 
 _POST_REF = re.compile(r"#?(\d{1,9})")
@@ -87,6 +89,61 @@ def duration(text: str) -> timedelta:
     if total > MAX_POLL_DURATION:
         raise BadInput("A poll can stay open for a year at most.")
     return total
+
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def day(text: str) -> date:
+    """A calendar date written as 2027-01-31."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"“{_clip(text)}” is not a date; write it like 2027-01-31.") from None
+
+
+def weekday(text: str) -> int:
+    """0 for Monday … 6 for Sunday, from the name or its first three letters."""
+    word = text.strip().lower()
+    for number, name in enumerate(_WEEKDAYS):
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    raise BadInput(f"“{_clip(text)}” is not a weekday; write monday, tue, …")
+
+
+def clock_time(text: str) -> time:
+    match = _CLOCK.fullmatch(text.strip())
+    if not match:
+        raise BadInput(f"“{_clip(text)}” is not a time of day; write it like 09:00 or 18:30.")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def time_zone(text: str) -> str:
+    """An IANA time zone name such as Europe/Berlin, in its canonical spelling."""
+    canonical = _zone_names().get(text.strip().lower())
+    if canonical is None:
+        raise BadInput(f"“{_clip(text)}” is not a time zone; use a name like Europe/Berlin.")
+    return canonical
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    return {zone.lower(): zone for zone in available_timezones()}
+
+
+def resolution(text: str) -> Resolution:
+    try:
+        return Resolution(text.strip().lower())
+    except ValueError:
+        raise BadInput(f"“{_clip(text)}” is not an outcome; choose true, false or void.") from None
+
+
+def quiet_weeks(text: str) -> QuietWeeks:
+    try:
+        return QuietWeeks(text.strip().lower())
+    except ValueError:
+        raise BadInput(f"“{_clip(text)}”: quiet weeks get a short digest or none (skip).") from None
 
 
 def _clip(text: str, limit: int = 40) -> str:

@@ -50,6 +50,13 @@ communities = sa.Table(
     sa.Column("visibility", sa.String(20), nullable=False, server_default="after-vote"),
     sa.Column("auto_approve", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("moderator_role", sa.String(120)),
+    # The weekly digest: where it goes and when (weekday 0 = Monday, local time in digest_tz).
+    sa.Column("digest_channel", sa.String(120)),
+    sa.Column("digest_weekday", sa.Integer),
+    sa.Column("digest_time", sa.String(5)),
+    sa.Column("digest_tz", sa.String(64)),
+    sa.Column("digest_quiet", sa.String(10), nullable=False, server_default="short"),
+    sa.Column("digest_since", Time),  # weeks due before the schedule was set are not sent
 )
 
 moderators = sa.Table(
@@ -89,6 +96,7 @@ claims = sa.Table(
     sa.Column("resolve_on", sa.Date),
     sa.Column("resolution", sa.String(10)),
     sa.Column("reason", sa.Text),
+    sa.Column("resolved_at", Time),
     sa.UniqueConstraint("post_id", "number", name="uq_claims_post_number"),
     sa.CheckConstraint("kind IN ('claim', 'prediction')", name="kind"),
     sa.CheckConstraint(
@@ -133,6 +141,7 @@ vote_events = sa.Table(
     sa.Column("previous", sa.String(10)),
     sa.Column("at", Time, nullable=False),
     sa.Index("ix_vote_events_claim_id_at", "claim_id", "at"),
+    sa.Index("ix_vote_events_at", "at"),
 )
 
 audit_log = sa.Table(
@@ -145,4 +154,21 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
     sa.Column("at", Time, nullable=False),
     sa.Index("ix_audit_log_community_at", "community", "at"),
+)
+
+digests = sa.Table(
+    "digests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("community", sa.String(120), nullable=False),
+    sa.Column("week_end", Time, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", Time, nullable=False),
+    sa.Column("late", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("sent_at", Time),
+    sa.Column("error", sa.Text),
+    # One digest per community and week, whichever process gets there first.
+    sa.UniqueConstraint("community", "week_end", name="uq_digests_community_week_end"),
+    sa.CheckConstraint("status IN ('pending', 'sent', 'failed', 'skipped')", name="status"),
 )

@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +27,19 @@ from bot.domain import (
     ClaimKind,
     ClaimOrigin,
     ClaimStatus,
+    DigestRecord,
+    DigestSchedule,
+    DigestStatus,
     MemberVote,
     NewPost,
     Poll,
     Post,
+    QuietWeeks,
     Resolution,
     Settings,
     Tally,
     Visibility,
+    VoteActivity,
     VoteChange,
 )
 from bot.ports import ClaimKey, NewClaim
@@ -43,6 +48,7 @@ from storage.schema import (
     audit_log,
     claims,
     communities,
+    digests,
     moderators,
     polls,
     posts,
@@ -151,6 +157,7 @@ def _claim(row: sa.Row[Any]) -> Claim:
         resolve_on=m["resolve_on"],
         resolution=Resolution(m["resolution"]) if m["resolution"] else None,
         reason=m["reason"],
+        resolved_at=m["resolved_at"],
     )
 
 
@@ -177,6 +184,48 @@ def _poll(row: sa.Row[Any]) -> Poll:
         closes_at=m["closes_at"],
         closed_at=m["closed_at"],
     )
+
+
+def _tallies(ids: Iterable[int], rows: Iterable[Any]) -> dict[int, Tally]:
+    """Tallies from (claim id, choice, count) rows; claims with no row get an empty tally."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for claim_id, choice, n in rows:
+        counts[claim_id][choice] = n
+    return {
+        i: Tally(
+            agree=counts[i].get("agree", 0),
+            disagree=counts[i].get("disagree", 0),
+            passed=counts[i].get("pass", 0),
+        )
+        for i in ids
+    }
+
+
+def _digest(row: sa.Row[Any]) -> DigestRecord:
+    m = row._mapping
+    return DigestRecord(
+        community=m["community"],
+        week_end=m["week_end"],
+        status=DigestStatus(m["status"]),
+        attempts=m["attempts"],
+        next_attempt_at=m["next_attempt_at"],
+        late=bool(m["late"]),
+        sent_at=m["sent_at"],
+        error=m["error"],
+    )
+
+
+def _digest_values(record: DigestRecord) -> dict[str, Any]:
+    return {
+        "community": record.community,
+        "week_end": record.week_end,
+        "status": record.status.value,
+        "attempts": record.attempts,
+        "next_attempt_at": record.next_attempt_at,
+        "late": record.late,
+        "sent_at": record.sent_at,
+        "error": record.error,
+    }
 
 
 class _Stamps:
@@ -209,19 +258,33 @@ class SqlTransaction:
         )
         if row is None:
             return Settings(community=community, moderators=frozenset(mods))
+        schedule = None
+        if row.digest_weekday is not None and row.digest_time and row.digest_tz:
+            at = time.fromisoformat(row.digest_time)
+            schedule = DigestSchedule(row.digest_weekday, at, row.digest_tz, row.digest_since)
         return Settings(
             community=community,
             visibility=Visibility(row.visibility),
             auto_approve=bool(row.auto_approve),
             moderator_role=row.moderator_role,
             moderators=frozenset(mods),
+            digest_channel=row.digest_channel,
+            digest_schedule=schedule,
+            quiet_weeks=QuietWeeks(row.digest_quiet),
         )
 
     async def save_settings(self, settings: Settings) -> None:
+        schedule = settings.digest_schedule
         values = {
             "visibility": settings.visibility.value,
             "auto_approve": settings.auto_approve,
             "moderator_role": settings.moderator_role,
+            "digest_channel": settings.digest_channel,
+            "digest_weekday": schedule.weekday if schedule else None,
+            "digest_time": schedule.at.strftime("%H:%M") if schedule else None,
+            "digest_tz": schedule.tz if schedule else None,
+            "digest_quiet": settings.quiet_weeks.value,
+            "digest_since": schedule.since if schedule else None,
         }
         stmt = _insert(self.conn, communities).values(id=settings.community, **values)
         await self.conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
@@ -358,6 +421,7 @@ class SqlTransaction:
                 resolve_on=claim.resolve_on,
                 resolution=claim.resolution.value if claim.resolution else None,
                 reason=claim.reason,
+                resolved_at=claim.resolved_at,
             )
         )
 
@@ -498,22 +562,12 @@ class SqlTransaction:
 
     async def tallies(self, claim_ids: Iterable[int]) -> dict[int, Tally]:
         ids = sorted(set(claim_ids))
-        counts: dict[int, dict[str, int]] = defaultdict(dict)
         rows = await self.conn.execute(
             sa.select(votes.c.claim_id, votes.c.choice, sa.func.count())
             .where(votes.c.claim_id.in_(ids))
             .group_by(votes.c.claim_id, votes.c.choice)
         )
-        for claim_id, choice, n in rows:
-            counts[claim_id][choice] = n
-        return {
-            i: Tally(
-                agree=counts[i].get("agree", 0),
-                disagree=counts[i].get("disagree", 0),
-                passed=counts[i].get("pass", 0),
-            )
-            for i in ids
-        }
+        return _tallies(ids, rows)
 
     async def voters(self, post_id: int) -> int:
         n = await self.conn.scalar(
@@ -551,6 +605,157 @@ class SqlTransaction:
             sa.delete(votes).where(votes.c.voter == voter, votes.c.claim_id.in_(ids))
         )
         return int(result.rowcount or 0)
+
+    # -- forecasts and the weekly digest --------------------------------------------------------
+
+    async def predictions(self, community: str) -> list[Claim]:
+        rows = await self.conn.execute(
+            sa.select(*_claim_columns)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(posts.c.community == community, claims.c.kind == ClaimKind.PREDICTION.value)
+            .order_by(posts.c.number, claims.c.number)
+        )
+        return [_claim(r) for r in rows]
+
+    async def claims_by_id(self, ids: Iterable[int]) -> list[Claim]:
+        rows = await self.conn.execute(
+            sa.select(*_claim_columns)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(claims.c.id.in_(sorted(set(ids))))
+            .order_by(posts.c.number, claims.c.number)
+        )
+        return [_claim(r) for r in rows]
+
+    async def posts_created(self, community: str, start: datetime, end: datetime) -> list[Post]:
+        rows = await self.conn.execute(
+            sa.select(posts)
+            .where(
+                posts.c.community == community,
+                posts.c.created_at >= start,
+                posts.c.created_at < end,
+            )
+            .order_by(posts.c.number)
+        )
+        return [_post(r) for r in rows]
+
+    async def polls_opened(self, community: str, start: datetime, end: datetime) -> list[Post]:
+        rows = await self.conn.execute(
+            sa.select(posts)
+            .join(polls, polls.c.post_id == posts.c.id)
+            .where(
+                posts.c.community == community,
+                polls.c.opened_at >= start,
+                polls.c.opened_at < end,
+            )
+            .order_by(posts.c.number)
+        )
+        return [_post(r) for r in rows]
+
+    async def vote_activity(self, community: str, start: datetime, end: datetime) -> VoteActivity:
+        in_week = (
+            sa.select(vote_events.c.claim_id, vote_events.c.voter, vote_events.c.previous)
+            .join(claims, claims.c.id == vote_events.c.claim_id)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(
+                posts.c.community == community,
+                vote_events.c.at >= start,
+                vote_events.c.at < end,
+            )
+            .subquery()
+        )
+        changed = in_week.c.previous.is_not(None)
+        row = (
+            await self.conn.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.count(sa.distinct(in_week.c.voter)),
+                    sa.func.count().filter(changed),
+                    sa.func.count(sa.distinct(in_week.c.voter)).filter(changed),
+                )
+            )
+        ).one()
+        ids = await self.conn.scalars(sa.select(in_week.c.claim_id).distinct())
+        return VoteActivity(
+            votes=row[0],
+            voters=row[1],
+            changed_votes=row[2],
+            members_changed=row[3],
+            claim_ids=frozenset(ids),
+        )
+
+    async def tallies_at(self, claim_ids: Iterable[int], moment: datetime) -> dict[int, Tally]:
+        ids = sorted(set(claim_ids))
+        latest = (
+            sa.select(sa.func.max(vote_events.c.id))
+            .where(vote_events.c.claim_id.in_(ids), vote_events.c.at < moment)
+            .group_by(vote_events.c.claim_id, vote_events.c.voter)
+        )
+        rows = await self.conn.execute(
+            sa.select(vote_events.c.claim_id, vote_events.c.choice, sa.func.count())
+            .where(vote_events.c.id.in_(latest))
+            .group_by(vote_events.c.claim_id, vote_events.c.choice)
+        )
+        return _tallies(ids, rows)
+
+    async def scheduled_communities(self) -> list[Settings]:
+        ids = await self.conn.scalars(
+            sa.select(communities.c.id).where(communities.c.digest_weekday.is_not(None))
+        )
+        return [await self.settings(community) for community in ids]
+
+    async def add_digest(self, record: DigestRecord) -> bool:
+        stmt = (
+            _insert(self.conn, digests)
+            .values(**_digest_values(record))
+            .on_conflict_do_nothing(index_elements=["community", "week_end"])
+        )
+        result = await self.conn.execute(stmt)
+        return bool(result.rowcount)
+
+    async def take_digest(
+        self, community: str, week_end: datetime, now: datetime, lease_until: datetime
+    ) -> DigestRecord | None:
+        result = await self.conn.execute(
+            sa.update(digests)
+            .where(
+                digests.c.community == community,
+                digests.c.week_end == week_end,
+                digests.c.status == DigestStatus.PENDING.value,
+                digests.c.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=lease_until)
+        )
+        if not result.rowcount:
+            return None
+        row = (
+            await self.conn.execute(
+                sa.select(digests).where(
+                    digests.c.community == community, digests.c.week_end == week_end
+                )
+            )
+        ).one()
+        return _digest(row)
+
+    async def digests_due(self, now: datetime) -> list[DigestRecord]:
+        rows = await self.conn.execute(
+            sa.select(digests)
+            .where(
+                digests.c.status == DigestStatus.PENDING.value,
+                digests.c.next_attempt_at <= now,
+            )
+            .order_by(digests.c.next_attempt_at)
+        )
+        return [_digest(r) for r in rows]
+
+    async def save_digest(self, record: DigestRecord) -> None:
+        await self.conn.execute(
+            sa.update(digests)
+            .where(
+                digests.c.community == record.community,
+                digests.c.week_end == record.week_end,
+            )
+            .values(**_digest_values(record))
+        )
 
     # -- audit ---------------------------------------------------------------------------------
 

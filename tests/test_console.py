@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPT = r"""
+POST = r"""
 # A moderator brings in a post of several paragraphs (a trailing backslash continues the line).
 @mod! /debate post Nice Mr Medvedev. Nasty Mr Putin.\
 \
@@ -20,25 +21,31 @@ At last there seems to be a deal for military cooperation between NATO and Russi
 Medvedev seems to be a far more reasonable character than Putin.\
 \
 My guess is that the EU and NATO will beat a tactical withdrawal out of North Kosovo.
+"""
+
+# Run in a second process, once the drafts the post got are known: {a}, {b}, {c} are the refs of
+# the moderator's own three claims, {drafts} removes every extracted draft.
+DEBATE = r"""
+{drafts}
 @mod! /debate claim add 1 NATO and Russia are reaching a deal on Afghanistan
 @mod! /debate claim add 1 Medvedev is more reasonable than Putin
 @mod! /debate claim add 1 The EU and NATO will withdraw from North Kosovo
-@mod! /debate claim edit 1.2 Medvedev is far more reasonable than Putin
-@mod! /debate claim kind 1.3 prediction
+@mod! /debate claim edit {b} Medvedev is far more reasonable than Putin
+@mod! /debate claim kind {c} prediction
 @mod! /debate open 1 for 3d
-@ann /debate vote 1.1 agree
-@ann /debate vote 1.2 agree
-@bob /debate vote 1.1 disagree
-@bob /debate vote 1.2 pass
-@cat /debate vote 1.1 agree
-@cat /debate vote 1.3 disagree
-@bob /debate vote 1.1 agree
+@ann /debate vote {a} agree
+@ann /debate vote {b} agree
+@bob /debate vote {a} disagree
+@bob /debate vote {b} pass
+@cat /debate vote {a} agree
+@cat /debate vote {c} disagree
+@bob /debate vote {a} agree
 @ann /debate open 1
 @ann /debate close 1
 @ann /debate vote 9.9 agree
 @mod! /debate claim add 1 {long}
 @mod! /debate close 1
-@dan /debate vote 1.1 disagree
+@dan /debate vote {a} disagree
 """
 
 
@@ -75,19 +82,31 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_a_whole_debate_from_the_console_survives_into_a_second_process(db: Path) -> None:
-    run = debate_bot("console", db=db, stdin=SCRIPT.replace("{long}", "x" * 300))
-    out = replies(run.stdout)
+    posted = replies(debate_bot("console", db=db, stdin=POST).stdout)
+    assert len(posted) == 1 and "Added post 1: Nice Mr Medvedev. Nasty Mr Putin." in posted[0]
+    drafts = re.findall(r"^(1\.\d+) ", posted[0], flags=re.MULTILINE)
+    assert drafts, "the post's arguments are proposed as drafts"
+    n = len(drafts)
+    a, b, c = (f"1.{n + i}" for i in (1, 2, 3))
+    script = DEBATE.format(
+        drafts="\n".join(f"@mod! /debate claim remove {ref}" for ref in drafts),
+        a=a,
+        b=b,
+        c=c,
+        long="x" * 300,
+    )
+    run = debate_bot("console", db=db, stdin=script)
+    out = replies(run.stdout)[n:]  # past the draft removals
     assert run.stderr == ""
-    assert len(out) == 20
-    assert "Added post 1" in out[0] and "Nice Mr Medvedev. Nasty Mr Putin." in out[0]
-    assert out[6].startswith("[to everyone]") and "1.3" in out[6]
+    assert len(out) == 19
+    assert out[5].startswith("[to everyone]") and c in out[5]
 
     refused = {
-        "member opens": out[14],
-        "member closes": out[15],
-        "unknown claim": out[16],
-        "over-long claim": out[17],
-        "closed poll": out[19],
+        "member opens": out[13],
+        "member closes": out[14],
+        "unknown claim": out[15],
+        "over-long claim": out[16],
+        "closed poll": out[18],
     }
     for what, reply in refused.items():
         assert "Traceback" not in reply, what
@@ -97,7 +116,7 @@ def test_a_whole_debate_from_the_console_survives_into_a_second_process(db: Path
     assert "9.9" in refused["unknown claim"]
     assert "280" in refused["over-long claim"]
     assert "closed" in refused["closed poll"]
-    assert out[18].startswith("[to everyone]")  # the moderator's close announces results
+    assert out[17].startswith("[to everyone]")  # the moderator's close announces results
 
     results = json.loads(
         debate_bot("results", "1", "--community", "console:demo", "--json", db=db).stdout
@@ -106,11 +125,11 @@ def test_a_whole_debate_from_the_console_survives_into_a_second_process(db: Path
     assert results["post"]["poll"] == "closed"
     assert results["voters"] == 3
     claims = {c["ref"]: c for c in results["claims"]}
-    assert set(claims) == {"1.1", "1.2", "1.3"}  # the over-long claim was not added
-    assert claims["1.2"]["text"] == "Medvedev is far more reasonable than Putin"
-    assert claims["1.3"]["kind"] == "prediction"
+    assert set(claims) == {a, b, c}  # drafts removed; the over-long claim was never added
+    assert claims[b]["text"] == "Medvedev is far more reasonable than Putin"
+    assert claims[c]["kind"] == "prediction"
     counts = {ref: (c["agree"], c["disagree"], c["pass"]) for ref, c in claims.items()}
-    assert counts == {"1.1": (3, 0, 0), "1.2": (1, 0, 1), "1.3": (0, 1, 0)}  # Dan came too late
+    assert counts == {a: (3, 0, 0), b: (1, 0, 1), c: (0, 1, 0)}  # Dan came too late
 
 
 def test_the_text_report_and_a_missing_post(db: Path) -> None:

@@ -259,12 +259,12 @@ async def test_me_and_forget_me(engine: Engine) -> None:
     await engine.cast_vote(ANN, "1.1", Choice.AGREE)
     await engine.cast_vote(ANN, "1.2", Choice.DISAGREE)
     await engine.cast_vote(BOB, "1.1", Choice.AGREE)
-    assert [(v.claim.ref, v.choice) for v in await engine.me(ANN)] == [
+    assert [(v.claim.ref, v.choice) for v in (await engine.me(ANN)).votes] == [
         ("1.1", Choice.AGREE),
         ("1.2", Choice.DISAGREE),
     ]
     assert await engine.forget_me(ANN) == 2
-    assert await engine.me(ANN) == []
+    assert (await engine.me(ANN)).votes == []
     assert (await engine.results(MOD, "1")).claims[0].tally.agree == 1
 
 

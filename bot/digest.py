@@ -1,0 +1,241 @@
+"""The weekly digest: what a community debated in a week, as one platform-neutral value.
+
+Built from the store for the week [start, end); each adapter renders it (an embed, Block Kit,
+plain text) with the chart `bot.chart` draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.domain import Claim, ClaimStatus, Resolution, Settings, Tally, VoteActivity
+from bot.forecasts import community_calibration
+from bot.ports import Transaction
+from bot.results import agreement, divisiveness, wilson_interval
+
+SHOWN = 3  # claims per list: a digest is read in a minute
+MIN_VOTES = 3  # fewer votes say nothing about a community
+CONSENSUS_BOUND = 0.5  # consensus: the 95% interval lies wholly on one side of an even split
+DIVISIVE_FROM = 0.75
+MOVED_AT_LEAST = 0.05
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A claim and where the community stood on it at the end of the week."""
+
+    claim: Claim
+    tally: Tally
+    before: Tally | None = None  # at the start of the week, for movers
+
+    @property
+    def agreement(self) -> float | None:
+        return agreement(self.tally)
+
+    @property
+    def change(self) -> float:
+        now, then = self.agreement, agreement(self.before) if self.before else None
+        return 0.0 if now is None or then is None else now - then
+
+    def as_json(self) -> dict[str, object]:
+        entry: dict[str, object] = {
+            "ref": self.claim.ref,
+            "text": self.claim.text,
+            "agreement": _round(self.agreement),
+            "votes": self.tally.total,
+            "divisiveness": _round(divisiveness(self.tally)),
+        }
+        if self.before is not None:
+            entry["agreement_before"] = _round(agreement(self.before))
+            entry["change"] = _round(self.change)
+        return entry
+
+
+@dataclass(frozen=True)
+class PostNews:
+    ref: str
+    title: str
+    added: bool
+    polled: bool
+
+
+@dataclass(frozen=True)
+class Forecasts:
+    due: list[Standing] = field(default_factory=list)  # unresolved, resolve date reached
+    resolved: list[Standing] = field(default_factory=list)  # resolved during the week
+    community_brier: float | None = None  # over every forecast resolved so far
+    scored: int = 0
+
+
+@dataclass(frozen=True)
+class Digest:
+    community: str
+    week_start: datetime
+    week_end: datetime
+    participation: VoteActivity
+    week_before: VoteActivity
+    posts: list[PostNews]
+    consensus: list[Standing]
+    divisive: list[Standing]
+    movers: list[Standing]
+    pending_proposals: list[Claim]
+    forecasts: Forecasts
+    late: bool = False
+    chart_png: bytes | None = None
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing happened: no votes, no posts, nothing waiting, nothing due."""
+        return not (
+            self.participation.votes
+            or self.posts
+            or self.pending_proposals
+            or self.forecasts.due
+            or self.forecasts.resolved
+        )
+
+    def as_json(self) -> dict[str, object]:
+        """The stable JSON shape other tools read (`debate-bot digest --json`)."""
+        return {
+            "community": self.community,
+            "week_start": self.week_start.isoformat(),
+            "week_end": self.week_end.isoformat(),
+            "late": self.late,
+            "quiet": self.quiet,
+            "participation": {
+                **_activity(self.participation),
+                "week_before": _activity(self.week_before),
+            },
+            "posts": [
+                {"ref": p.ref, "title": p.title, "added": p.added, "polled": p.polled}
+                for p in self.posts
+            ],
+            "consensus": [s.as_json() for s in self.consensus],
+            "divisive": [s.as_json() for s in self.divisive],
+            "movers": [s.as_json() for s in self.movers],
+            "members_changed": self.participation.members_changed,
+            "pending_proposals": [{"ref": c.ref, "text": c.text} for c in self.pending_proposals],
+            "forecasts": {
+                "due": [_forecast(s) for s in self.forecasts.due],
+                "resolved": [_forecast(s) for s in self.forecasts.resolved],
+                "community_brier": _round(self.forecasts.community_brier),
+                "scored": self.forecasts.scored,
+            },
+            "chart": self.chart_png is not None,
+        }
+
+
+async def build_digest(
+    tx: Transaction, settings: Settings, start: datetime, end: datetime, *, late: bool = False
+) -> Digest:
+    """Everything the digest for [start, end) says, read in one unit of work."""
+    community = settings.community
+    activity = await tx.vote_activity(community, start, end)
+    previous_start = start - (end - start)
+    before = await tx.vote_activity(community, previous_start, start)
+
+    voted = await tx.claims_by_id(activity.claim_ids)
+    at_end = await tx.tallies_at(activity.claim_ids, end)
+    at_start = await tx.tallies_at(activity.claim_ids, start)
+    standings = [Standing(c, at_end[c.id], at_start[c.id]) for c in voted]
+
+    predictions = await tx.predictions(community)
+    forecasts = await _forecasts(tx, predictions, start, end)
+    return Digest(
+        community=community,
+        week_start=start,
+        week_end=end,
+        participation=activity,
+        week_before=before,
+        posts=await _post_news(tx, community, start, end),
+        consensus=consensus(standings),
+        divisive=most_divisive(standings),
+        movers=movers(standings),
+        pending_proposals=await tx.claims_with_status(community, ClaimStatus.PROPOSED),
+        forecasts=forecasts,
+        late=late,
+    )
+
+
+def consensus(standings: list[Standing]) -> list[Standing]:
+    """Claims the community clearly agrees with, or clearly rejects, most clearly first."""
+
+    def clearness(s: Standing) -> float:
+        low, high = wilson_interval(s.tally.agree, s.tally.agree + s.tally.disagree)
+        return max(low - CONSENSUS_BOUND, (1 - CONSENSUS_BOUND) - high)
+
+    clear = [s for s in standings if s.tally.total >= MIN_VOTES and clearness(s) > 0]
+    return sorted(clear, key=clearness, reverse=True)[:SHOWN]
+
+
+def most_divisive(standings: list[Standing]) -> list[Standing]:
+    split = [
+        s
+        for s in standings
+        if s.tally.total >= MIN_VOTES and divisiveness(s.tally) >= DIVISIVE_FROM
+    ]
+    return sorted(split, key=lambda s: divisiveness(s.tally), reverse=True)[:SHOWN]
+
+
+def movers(standings: list[Standing]) -> list[Standing]:
+    moved = [
+        s
+        for s in standings
+        if s.before is not None and s.before.total and abs(s.change) >= MOVED_AT_LEAST
+    ]
+    return sorted(moved, key=lambda s: abs(s.change), reverse=True)[:SHOWN]
+
+
+async def _post_news(
+    tx: Transaction, community: str, start: datetime, end: datetime
+) -> list[PostNews]:
+    added = {p.number: p for p in await tx.posts_created(community, start, end)}
+    polled = {p.number: p for p in await tx.polls_opened(community, start, end)}
+    return [
+        PostNews(str(n), (added.get(n) or polled[n]).title, n in added, n in polled)
+        for n in sorted(added.keys() | polled.keys())
+    ]
+
+
+async def _forecasts(
+    tx: Transaction, predictions: list[Claim], start: datetime, end: datetime
+) -> Forecasts:
+    end_day: date = end.date()
+    due = [
+        c for c in predictions if c.resolution is None and c.resolve_on and c.resolve_on <= end_day
+    ]
+    resolved = [c for c in predictions if c.resolution is not None and c.resolved_at]
+    in_week = [c for c in resolved if start <= c.resolved_at < end]  # type: ignore[operator]
+    scored_by_end = [c for c in resolved if c.resolved_at < end]  # type: ignore[operator]
+    tallies = await tx.tallies([c.id for c in due + scored_by_end])
+    calibration = community_calibration(
+        [(c, tallies[c.id]) for c in scored_by_end if c.resolution is not Resolution.VOID]
+    )
+    return Forecasts(
+        due=[Standing(c, tallies[c.id]) for c in due],
+        resolved=[Standing(c, tallies[c.id]) for c in in_week],
+        community_brier=calibration.brier,
+        scored=calibration.scored,
+    )
+
+
+def _activity(a: VoteActivity) -> dict[str, int]:
+    return {
+        "voters": a.voters,
+        "votes": a.votes,
+        "changed_votes": a.changed_votes,
+        "members_changed": a.members_changed,
+    }
+
+
+def _forecast(s: Standing) -> dict[str, object]:
+    return {
+        **s.as_json(),
+        "resolve_on": s.claim.resolve_on.isoformat() if s.claim.resolve_on else None,
+        "resolution": s.claim.resolution.value if s.claim.resolution else None,
+    }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)

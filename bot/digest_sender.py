@@ -1,0 +1,123 @@
+"""Sending each community's weekly digest once, on time, whatever happens to the bot.
+
+Every tick looks at the clock: a community whose digest has fallen due gets a record for that week
+(one per community and week, enforced by the database, so several bot processes on one database
+send it once). Whoever then takes the record's lease builds and delivers the digest. A week missed
+while the bot was down is sent once, marked late; older missed weeks are not. A failed delivery is
+retried with growing pauses, and after the last try the moderators are told.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.chart import digest_chart
+from bot.digest import Digest, build_digest
+from bot.domain import DigestRecord, DigestStatus, QuietWeeks, Settings
+from bot.ports import Clock, Store
+from bot.schedule import latest_due, week_before
+
+log = logging.getLogger(__name__)
+
+LATE_AFTER = timedelta(hours=1)  # sent later than this after its time, a digest says it is late
+LEASE = timedelta(minutes=10)  # how long one sender holds a digest before another may retry it
+FIRST_RETRY = timedelta(minutes=1)
+ATTEMPTS = 5  # 1, 2, 4, 8 minutes apart; then the moderators hear of it
+
+
+class DigestDelivery(Protocol):
+    """How digests reach a community: implemented by each platform adapter."""
+
+    async def deliver(self, settings: Settings, digest: Digest) -> None:
+        """Post the digest to the community's digest channel; raise if it did not arrive."""
+        ...
+
+    async def alert_moderators(self, settings: Settings, message: str) -> None: ...
+
+
+class DigestSender:
+    def __init__(self, store: Store, clock: Clock, delivery: DigestDelivery) -> None:
+        self.store = store
+        self.clock = clock
+        self.delivery = delivery
+
+    async def tick(self) -> list[DigestRecord]:
+        """Record the weeks that fell due and send whatever is ready; returns what was settled."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            for settings in await tx.scheduled_communities():
+                await tx.add_digest(_record_for(settings, now))  # a no-op once recorded
+            due = await tx.digests_due(now)
+        settled = []
+        for record in due:
+            outcome = await self._send(record, now)
+            if outcome is not None:
+                settled.append(outcome)
+        return settled
+
+    async def _send(self, record: DigestRecord, now: datetime) -> DigestRecord | None:
+        async with self.store.transaction() as tx:
+            taken = await tx.take_digest(record.community, record.week_end, now, now + LEASE)
+            if taken is None:  # another sender has it
+                return None
+            settings = await tx.settings(record.community)
+            schedule = settings.digest_schedule
+            tz = schedule.tz if schedule else "UTC"
+            start = week_before(taken.week_end, tz)
+            digest = await build_digest(tx, settings, start, taken.week_end, late=taken.late)
+        if digest.quiet and settings.quiet_weeks is QuietWeeks.SKIP:
+            return await self._save(replace(taken, status=DigestStatus.SKIPPED))
+        digest = replace(digest, chart_png=digest_chart(digest))
+        try:
+            await self.delivery.deliver(settings, digest)
+        except Exception as error:  # any failure of the platform: try again later
+            log.warning("digest for %s failed: %s", record.community, error)
+            return await self._failed(settings, taken, now, str(error))
+        return await self._save(replace(taken, status=DigestStatus.SENT, sent_at=self.clock.now()))
+
+    async def _failed(
+        self, settings: Settings, record: DigestRecord, now: datetime, error: str
+    ) -> DigestRecord:
+        attempts = record.attempts + 1
+        if attempts < ATTEMPTS:
+            pause = FIRST_RETRY * 2 ** (attempts - 1)
+            retry = replace(record, attempts=attempts, next_attempt_at=now + pause, error=error)
+            return await self._save(retry)
+        gave_up = await self._save(
+            replace(record, attempts=attempts, status=DigestStatus.FAILED, error=error)
+        )
+        week = f"{record.week_end:%Y-%m-%d}"
+        try:
+            await self.delivery.alert_moderators(
+                settings,
+                f"The weekly digest for the week to {week} could not be delivered after "
+                f"{attempts} tries ({error[:200]}); check the digest channel and permissions.",
+            )
+        except Exception:
+            log.exception("could not tell the moderators of %s", record.community)
+        return gave_up
+
+    async def _save(self, record: DigestRecord) -> DigestRecord:
+        async with self.store.transaction() as tx:
+            await tx.save_digest(record)
+        return record
+
+
+def _record_for(settings: Settings, now: datetime) -> DigestRecord:
+    schedule = settings.digest_schedule
+    assert schedule is not None  # scheduled_communities returns only these
+    due = latest_due(schedule, now)
+    status = DigestStatus.PENDING
+    if due <= schedule.since:  # that week was due before anyone asked for digests
+        status = DigestStatus.SKIPPED
+    return DigestRecord(
+        community=settings.community,
+        week_end=due,
+        status=status,
+        attempts=0,
+        next_attempt_at=due,
+        late=now - due > LATE_AFTER,
+    )
