@@ -36,8 +36,9 @@ def digest_chart(digest: Digest) -> bytes | None:
     labels = [f"{s.claim.ref}  {_clip(s.claim.text)}" for s in rows]
     shares = [s.agreement or 0.0 for s in rows]
     intervals = [wilson_interval(s.tally.agree, s.tally.agree + s.tally.disagree) for s in rows]
-    below = [share - low for share, (low, _) in zip(shares, intervals, strict=True)]
-    above = [high - share for share, (_, high) in zip(shares, intervals, strict=True)]
+    # max(0, …): at 0% or 100% rounding can put the bound a hair inside the share.
+    below = [max(0.0, share - low) for share, (low, _) in zip(shares, intervals, strict=True)]
+    above = [max(0.0, high - share) for share, (_, high) in zip(shares, intervals, strict=True)]
 
     figure, axes = pyplot.subplots(figsize=(8, 0.5 * len(rows) + 1.2), dpi=100)
     try:
