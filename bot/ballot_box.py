@@ -89,12 +89,15 @@ class BallotBox:
                 (ballots[r.key].claim.id, r.voter) for r in requests if r.key in ballots
             )
             settings = {c: await tx.settings(c) for c in {r.community for r in requests}}
+            votable = {  # one verdict per claim, however many votes it got in the batch
+                r.key: why_not_votable(ballots.get(r.key), now) is None
+                for r in {r.key: r for r in requests}.values()
+            }
             decided: list[VoteChange | DebateError] = []
             for r in requests:
                 ballot = ballots.get(r.key)
-                refusal = why_not_votable(ballot, now, r.ref)
-                if refusal is not None or ballot is None:
-                    decided.append(refusal or UnknownClaim(r.ref))
+                if ballot is None or not votable[r.key]:  # each refused vote gets its own error
+                    decided.append(why_not_votable(ballot, now, r.ref) or UnknownClaim(r.ref))
                     continue
                 key = (ballot.claim.id, r.voter)
                 change = VoteChange(ballot.claim.id, r.voter, r.choice, current.get(key), now)

@@ -523,42 +523,30 @@ class SqlTransaction:
         stamp = _Stamps(self.conn.dialect)
         await self._executemany(
             upsert,
-            [
-                {
-                    "claim_id": c.claim_id,
-                    "voter": c.voter,
-                    "choice": c.choice.value,
-                    "cast_at": stamp(c.at),
-                }
-                for c in latest.values()
-            ],
+            ("claim_id", "voter", "choice", "cast_at"),
+            [(c.claim_id, c.voter, c.choice, stamp(c.at)) for c in latest.values()],
         )
         await self._executemany(
             sa.insert(vote_events),
-            [
-                {
-                    "claim_id": c.claim_id,
-                    "voter": c.voter,
-                    "choice": c.choice.value,
-                    "previous": c.previous.value if c.previous else None,
-                    "at": stamp(c.at),
-                }
-                for c in changes
-            ],
+            ("claim_id", "voter", "choice", "previous", "at"),
+            [(c.claim_id, c.voter, c.choice, c.previous, stamp(c.at)) for c in changes],
         )
 
-    async def _executemany(self, statement: sa.Insert, rows: list[dict[str, Any]]) -> None:
-        """Hand rows straight to the driver's executemany.
+    async def _executemany(
+        self, statement: sa.Insert, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Hand rows of `columns` straight to the driver's executemany.
 
         On the vote path SQLAlchemy's per-row parameter processing cost more than SQLite's own
-        work (measured by bench/votes.py); the rows here hold only plain values, and timestamps
-        already converted by `_Stamps`, so nothing is lost by skipping it.
+        work (measured by bench/votes.py). The rows hold only plain values (choices are `str`
+        enums, timestamps already converted by `_Stamps`), so nothing is lost by skipping it.
         """
-        compiled = statement.compile(dialect=self.conn.dialect, column_keys=list(rows[0]))
+        compiled = statement.compile(dialect=self.conn.dialect, column_keys=list(columns))
         order = compiled.positiontup or []
-        await self.conn.exec_driver_sql(
-            str(compiled), [tuple(row[name] for name in order) for row in rows]
-        )
+        if list(order) != list(columns):
+            where = [columns.index(name) for name in order]
+            rows = [tuple(row[i] for i in where) for row in rows]
+        await self.conn.exec_driver_sql(str(compiled), rows)
 
     async def tallies(self, claim_ids: Iterable[int]) -> dict[int, Tally]:
         ids = sorted(set(claim_ids))
