@@ -77,7 +77,7 @@ async def _post(engine: Engine, actor: Actor, rest: str) -> Reply:
     summary = f"Added post {added.post.ref}: {added.post.title}."
     if added.drafts:
         summary += (
-            f" {len(added.drafts)} draft claims to review (edit or remove them, "
+            f" {text.count(len(added.drafts), 'draft claim')} to review (edit or remove them, "
             f"then `/debate open {added.post.ref}`):\n{drafts}"
         )
     else:

@@ -25,6 +25,11 @@ from bot.forecasts import Calibration
 from bot.results import ClaimResult, Results
 
 
+def count(n: int, noun: str) -> str:
+    """`1 vote`, `2 votes`."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
