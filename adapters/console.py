@@ -44,11 +44,14 @@ def split_speaker(line: str, default: Speaker) -> tuple[Speaker, str]:
     return Speaker(match.group(1), bool(match.group(2))), line[match.end() :]
 
 
-async def logical_lines(read_line: Callable[[], str | None]) -> AsyncIterator[str]:
-    """Physical lines joined where one ends in a backslash (the newline is kept)."""
+async def logical_lines(read_line: Callable[[bool], str | None]) -> AsyncIterator[str]:
+    """Physical lines joined where one ends in a backslash (the newline is kept).
+
+    `read_line` is told whether the line it reads continues the one before.
+    """
     pending: list[str] = []
     while True:
-        raw = await asyncio.to_thread(read_line)
+        raw = await asyncio.to_thread(read_line, bool(pending))
         if raw is None:
             break
         line = raw.rstrip("\n")
@@ -111,10 +114,10 @@ class Console:
         return out
 
     async def run(self, interactive: bool) -> None:
-        def read_line() -> str | None:
+        def read_line(continued: bool) -> str | None:
             if interactive:
                 try:
-                    return input(f"{self.default.name}> ")
+                    return input("... " if continued else f"{self.default.name}> ")
                 except EOFError:
                     return None
             return sys.stdin.readline() or None
