@@ -1,5 +1,5 @@
-"""Claim extraction: exact quotes, votable texts, no page furniture, forecasts marked, and a
-recall floor on labelled posts the extractor was not tuned on."""
+"""Claim extraction: exact quotes, votable texts, no page furniture, forecasts marked, and
+agreement floors on labelled posts (see tests/data/README.md for which were tuned on)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from bot.extraction.sentences import split_lines, split_sentences
 
 DATA = Path(__file__).parent / "data"
 TUNED = sorted((DATA / "tuned").glob("[0-9][0-9].txt"))
-HELD_OUT = sorted((DATA / "heldout").glob("[0-9][0-9].txt"))
-ALL_POSTS = TUNED + HELD_OUT
+# Held out in round 2, tuning data since round 3.
+ROUND_TWO = sorted((DATA / "heldout").glob("[0-9][0-9].txt"))
+# Held out in round 3: scored once, never tuned on, so no floor is asserted on them here.
+HELD_OUT = sorted((DATA / "heldout3").glob("[0-9][0-9].txt"))
+ALL_POSTS = TUNED + ROUND_TWO + HELD_OUT
 
 
 def _words(text: str) -> list[str]:
@@ -29,7 +32,7 @@ def _claims(post: Path) -> list[DraftClaim]:
 
 
 def test_there_are_labelled_posts_to_check() -> None:
-    assert len(TUNED) >= 5 and len(HELD_OUT) >= 4
+    assert len(TUNED) >= 5 and len(ROUND_TWO) >= 4 and len(HELD_OUT) >= 4
 
 
 @pytest.mark.parametrize("text", ["", " ", "\n\n\t \n", "\r\n"])
@@ -143,6 +146,7 @@ def test_a_one_line_post_is_not_mistaken_for_its_title() -> None:
         "The ceasefire is going to collapse before the summer is out, whatever the mediators say.",
         "A new administration in Washington might decide that Taiwan is not worth the risk.",
         "Expect those protests to grow louder as accession gets closer.",
+        "Most analysts do not expect an invasion.",
     ],
 )
 def test_forecasts_are_marked_as_predictions(sentence: str) -> None:
@@ -172,10 +176,37 @@ def test_arguments_about_the_present_are_marked_as_claims(sentence: str) -> None
         "Let me explain.",
         "What should Europe do now?",
         "In December 2023 the European Council agreed to open accession talks with Ukraine.",
+        # Reported facts in the present perfect, with no cue of arguing.
+        "Brazil has moved troops to its northern frontier and offered to mediate.",
+        "Farmers have already protested against cheap imports.",
+        # A horizon inside past narration is a duration, not a forecast.
+        "Traffic through the canal fell by half within three months.",
+        # An amount is a figure, not a comparison.
+        "The dispute is more than a century old.",
+        # Views held by others, with or without a verb of saying.
+        "Some officials still blame the generals alone.",
+        "The court is expected to rule on the case next year.",
+        "(A former general once told MPs that he would need more ammunition if aid were cut.)",
     ],
 )
 def test_narration_reported_speech_and_signposts_are_left_out(sentence: str) -> None:
     assert extract_claims(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "When donors pull out, someone else moves in.",
+        "The rebels exploited that anger, but they did not create it.",
+        "A half-hearted presence invites attacks without preventing them.",
+        "Defending ships is expensive.",
+    ],
+)
+def test_arguments_that_look_like_narration_are_still_proposed(sentence: str) -> None:
+    """A generic "when" clause, a past-tense correction ("X, but not Y"), a hyphenated adjective
+    in "-ed" and a short verdict argue, though each shares a surface cue with narration."""
+    [claim] = extract_claims(sentence)
+    assert claim.kind is ClaimKind.CLAIM
 
 
 @pytest.mark.parametrize(
@@ -236,8 +267,9 @@ def _agreement(posts: list[Path]) -> tuple[float, float, float]:
     return found / labelled, correct / extracted, predictions_marked / max(predictions, 1)
 
 
-def test_held_out_posts_meet_the_floor() -> None:
-    recall, precision, prediction_recall = _agreement(HELD_OUT)
+def test_round_two_posts_meet_the_floor() -> None:
+    """Posts 09-12 were held out in round 2 and tuned on in round 3: a regression guard now."""
+    recall, precision, prediction_recall = _agreement(ROUND_TWO)
     assert recall >= 0.9
     assert precision >= 0.7
     assert prediction_recall >= 0.9

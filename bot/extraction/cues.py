@@ -135,16 +135,31 @@ EVALUATIVE = Lexicon(
     troubled, disaster*, catastroph*, misguided, short-sighted, cowardly, brave, bold, timid,
     feeble, toothless, hollow, empty, meaningless, reversible, irreversible, overdue, premature,
     excessive, insufficient, generous, conditional, unconditional, opportunity, opportunities,
-    problem, dilemma, victory, defeat, priorit*, no longer, make sense, makes sense, made sense""",
+    problem, dilemma, victory, defeat, priorit*, no longer, make sense, makes sense, made sense,
+    expensive""",
     r"how \w+ly",
     r"(?<!so )far",
 )
-# "harder than", "more isolated than", "rather than", "not X but Y", "the most likely".
+_MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
+_NUMBER_WORDS = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
+_UNITS = "hundred|thousand|million|billion|dozen|century|decade|year|month|week|day|half|third"
+# "more than a century", "more than 400 kilograms", "fewer than three percent": an amount, which
+# states a figure rather than weighing one thing against another.
+_AMOUNT = rf" (?:\d|(?:{_NUMBER_WORDS})\b|an? (?:{_UNITS})\b|half\b|twice\b)"
+# "harder than", "more isolated than", "rather than", "not X but Y", "X but not Y", "the most
+# likely", "the same logic applies".
 COMPARISON = re.compile(
-    r"\b\w+er than\b(?! \d| a (?:hundred|thousand|million|dozen)| \w+ty\b)"
-    r"|\b(?:more|less|fewer|further|rather|other)(?: [\w-]+){0,3} than\b(?! \d| \w+ty\b)"
+    rf"\b\w+er than\b(?!{_AMOUNT})"
+    rf"|\b(?:more|less|fewer|further|rather|other)(?: [\w-]+){{0,3}} than\b(?!{_AMOUNT})"
+    r"|\bthe same (?:logic|argument|reasoning|principle|lesson|is true)\b"
     r"|\b(?:much|far|even|ever|no) (?:more|less|better|worse|stronger|weaker)\b"
     r"|\bas \w+ as\b|\binstead of\b|\bnot (?:\w+ ){0,3}but\b|, not \w|\bthe (?:most|least)\b"
+    # "exploited that resentment, but it did not create it": a correction, as "not X but Y" is.
+    # A bare "paid for but not delivered" only qualifies a noun.
+    r"|(?:, but (?:\w+ ){0,2}|\bbut (?:\w+ ){1,2})(?:not|never)\b"
     r"|\b(?:most|least) \w+(?:ly|ous|ive|ful|able|ible|ant|ent|ic|al)\b"
     r"|\b(?:strong|weak|fast|big|larg|great|high|low|clear|saf|hard|eas|cheap|simpl|sur|clos"
     r"|rich|poor|dead|new|old)i?est\b"
@@ -158,7 +173,10 @@ CAUSE = Lexicon(
     suggests, prove, proves, invite, invites, reward, rewards, encourage, encourages, explain,
     explains, if, unless, this means, lead to, leads to, led to, depend on, depends on, result in,
     results in, in order to, as a result, that is why""",
-    r"since(?! (?:19|20)\d\d| then\b)",
+    # "since they live there" gives a reason; "since 2022", "since November", "since the
+    # company discovered oil" give a starting point in time.
+    rf"since(?! (?:19|20)\d\d| then\b| (?:{_MONTHS}|last|early|late)\b"
+    r"| (?:\w+ ){0,3}(?:was|were|began|became|\w+ed)\b)",
     r"(?:^|[,;] )so(?! far)",
 )
 SWEEPING = Lexicon(
@@ -179,9 +197,19 @@ REPORTING = re.compile(
     r"|claims?|claimed|describes?|described|estimates?|estimated|argues?|argued|warns?|warned"
     r"|noted|added|answers? that|answered|complain(?:s|ed)?|reports?|reported|quoted|stated"
     r"|declared|pledged|assumed|concluded"
+    # "The court is expected to rule ...": an agentless report of what others say or think.
+    r"|(?:is|are|was|were) (?:widely |generally )?(?:expected|said|reported|believed|thought)"
+    r" to"
     # "The usual answer is that ...": a view the writer reports, often to dispute it.
     r"|the (?:usual|common|standard|conventional|official|received) (?:answer|view|argument"
     r"|wisdom|line|response|reply|objection) is)\b"
+)
+# "Some French officials blame ...", "Critics make one strong point": a sentence whose subject is
+# other people holding a view reports that view, with or without a verb of saying.
+OTHERS_AS_SUBJECT = re.compile(
+    r"^(?:some|other|many) (?:\w+ )?(?:officials|critics|analysts|diplomats|experts|observers"
+    r"|commentators|politicians|governments|ministers|economists|scholars|voices)\b"
+    r"|^(?:critics|opponents|supporters|sceptics|skeptics|proponents|defenders)\b"
 )
 # "This brief argues that ...", "I argue": the author reporting their own view.
 AUTHOR_AS_SUBJECT = re.compile(
@@ -191,14 +219,17 @@ QUOTATION = re.compile(r"[\"“][^\"”]*\s[^\"”]*\s[^\"”]*[\"”]")
 FIGURE = re.compile(
     r"\d|\b(?:percent|per cent|(?:billion|million|thousand|hundred|dozen)s?|kilomet\w+|miles"
     r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b"
+    # "ten to fourteen days", "three months", "more than a century": amounts of time.
+    rf"|\b(?:{_NUMBER_WORDS}) (?:\w+ )?(?:days|weeks|months|years|decades|centuries|times)\b"
+    rf"|\b(?:more|less|fewer) than{_AMOUNT}"
 )
 DATE = re.compile(
-    r"\b(?:january|february|march|april|june|july|august|september|october|november|december"
+    rf"\b(?:{_MONTHS}"
     r"|last (?:year|month|week|spring|summer|autumn|fall|winter)|yesterday"
     r"|(?:in|since|during) (?:19|20)\d\d|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
 )
 NARRATIVE_OPENING = re.compile(
-    r"^(?:when|after|over the (?:past|last)|until (?:19|20)\d\d|last (?:year|month|week)"
+    r"^(?:after|over the (?:past|last)|until (?:19|20)\d\d|last (?:year|month|week)"
     r"|in (?:19|20)\d\d|for (?:decades|years|centuries|most of|much of)|earlier this"
     r"|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
 )
@@ -218,9 +249,22 @@ PAST_VERB = Lexicon(
     grew, fell, rose, led, left, began, became, brought, bought, built, held, kept, met, paid, ran,
     saw, sold, spent, stood, struck, thought, fought, knew, lost, found, shook, broke, chose,
     drove, flew, spoke, threw, wrote, sank, withdrew, won, told, said""",
-    # A regular past form, unless it follows "is", "has", "the" or a comma (a participle).
+    # A regular past form, unless it follows "is", "has", "the" or a comma (a participle), or a
+    # hyphen ("a half-hearted presence").
     r"(?<!, )(?<!\bbe )(?<!\bis )(?<!\bare )(?<!\bhas )(?<!\bhave )(?<!\bbeen )(?<!\bthe )"
-    r"(?<!\ba )(?<!\ban )(?!hundred\b|sacred\b|naked\b|wicked\b)[a-z]{2,}[^e\W]ed",
+    r"(?<!\ba )(?<!\ban )(?<!-)(?!hundred\b|sacred\b|naked\b|wicked\b)[a-z]{2,}[^e\W]ed",
+)
+# "has moved", "have already protested", "have been waiting": the present perfect tells what
+# has happened, as the simple past does, though its auxiliary reads as present tense.
+_PARTICIPLE = (
+    r"(?:been|done|put|made|become|come|gone|had|cut|set|let|held|kept|left|lost|met|paid|sent"
+    r"|spent|built|brought|bought|thought|fought|taught|caught|found|given|taken|shown|grown"
+    r"|known|begun|run|won|struck|told|said|led|fallen|risen|chosen|driven|written|broken"
+    r"|spoken|stood|seen|[a-z]{2,}ed)"
+)
+PERFECT = re.compile(
+    r"\b(?:has|have|hasn't|haven't)(?: (?:already|now|also|just|long|since|\w+ly))?"
+    rf" {_PARTICIPLE}\b"
 )
 SUBJUNCTIVE_WERE = re.compile(r"\bif (?:\w+ ){0,2}were\b")
 PRESENT_OR_MODAL = Lexicon(
@@ -254,8 +298,10 @@ WEIGHTS: dict[str, float] = {
     "about_the_writing": -2.5,
     "first_person_narrative": -1.0,
     "past_narration": -1.0,
-    "parenthetical": -1.5,
+    # A sentence wholly in brackets is an aside, not the point being argued.
+    "parenthetical": -2.5,
     "short": -0.6,
+    "bare_report": -0.6,
 }
 
 
@@ -287,6 +333,8 @@ CONCEDED_SPEECH = re.compile(r"\b(?:whatever|no matter what)(?: [\w']+){0,4} $")
 
 def _reported_by_someone_else(words: _Words) -> bool:
     """Reported speech, unless the reporter is the author ("This brief argues that ...")."""
+    if OTHERS_AS_SUBJECT.search(words.text):
+        return True
     for match in REPORTING.finditer(words.text):
         before = words.text[: match.start()]
         if not (AUTHOR_AS_SUBJECT.search(before) or CONCEDED_SPEECH.search(before)):
@@ -294,9 +342,13 @@ def _reported_by_someone_else(words: _Words) -> bool:
     return False
 
 
-def _mentions_future(words: _Words) -> bool:
+def _mentions_future(words: _Words, narrates_the_past: bool) -> bool:
+    """A future verb, or a horizon in time unless the sentence narrates the past ("traffic fell
+    by half within three months")."""
     text = NOT_FUTURE_WILL.sub(" ", words.text)
-    return FUTURE.found_in(_prepare(text)) or bool(FUTURE_TIME.search(text))
+    if FUTURE.found_in(_prepare(text)):
+        return True
+    return not narrates_the_past and bool(FUTURE_TIME.search(text))
 
 
 def _predicts(words: _Words) -> bool:
@@ -307,20 +359,37 @@ def _predicts(words: _Words) -> bool:
     return bool(FUTURE_TIME.search(text)) and not NORMATIVE.found_in(words)
 
 
+def _opens_narrative(words: _Words) -> bool:
+    """An opening that sets a scene in time. "When" counts only with a past verb: "When Houthi
+    attacks disrupted shipping, ..." narrates, "When donors pull out, others move in" argues."""
+    if NARRATIVE_OPENING.search(words.text):
+        return True
+    return words.text.startswith("when ") and PAST_VERB.found_in(words)
+
+
 def _narrates_the_past(words: _Words) -> bool:
     """A past-tense verb and no present or modal one: "China issued statements"."""
     text = SUBJUNCTIVE_WERE.sub(" ", words.text)
     return PAST_VERB.found_in(_prepare(text)) and not PRESENT_OR_MODAL.found_in(words)
 
 
+def _is_bare_report(text: str, found: list[str]) -> bool:
+    """A sentence that tells what has happened ("Brazil has moved troops to its frontier") and
+    shows no cue of arguing at all: a reported fact, whatever its tense looks like."""
+    return PERFECT.search(text) is not None and not any(WEIGHTS[name] > 0 for name in found)
+
+
 def read_cues(sentence: str) -> Cues:
     """Weigh the argumentative and narrative cues of one sentence."""
     words = _prepare(sentence)
     text = words.text
+    in_the_past = _narrates_the_past(words)
+    # A horizon in a sentence about the past is a duration, so it counts as a figure instead.
+    undated = text if in_the_past else FUTURE_TIME.sub(" ", text)
     checks = {
         "normative": NORMATIVE.found_in(words),
         "hypothetical": HYPOTHETICAL.found_in(words),
-        "future": _mentions_future(words),
+        "future": _mentions_future(words, in_the_past),
         "stance": STANCE.found_in(words),
         "pseudo_cleft": bool(PSEUDO_CLEFT.search(text)),
         "verdict": bool(VERDICT.search(text)),
@@ -332,16 +401,14 @@ def read_cues(sentence: str) -> Cues:
         "negation": NEGATION.found_in(words),
         "reported_speech": _reported_by_someone_else(words),
         "quotation": bool(QUOTATION.search(sentence)),
-        "figures_or_date": bool(FIGURE.search(FUTURE_TIME.sub(" ", text)) or DATE.search(text)),
-        "narrative_opening": bool(NARRATIVE_OPENING.search(text)),
+        "figures_or_date": bool(FIGURE.search(undated) or DATE.search(text)),
+        "narrative_opening": _opens_narrative(words),
         "about_the_writing": ABOUT_THE_WRITING.found_in(words),
         "parenthetical": text.startswith("("),
         "short": len(sentence.split()) < 6,
     }
     checks["first_person_narrative"] = FIRST_PERSON.found_in(words) and not checks["stance"]
-    checks["past_narration"] = _narrates_the_past(words) and not (
-        checks["verdict"] or checks["pseudo_cleft"]
-    )
+    checks["past_narration"] = in_the_past and not (checks["verdict"] or checks["pseudo_cleft"])
     evaluations = EVALUATIVE.count(words)
     checks["evaluative"] = evaluations >= 1
     checks["evaluative_more"] = evaluations >= 2
@@ -349,6 +416,8 @@ def read_cues(sentence: str) -> Cues:
     question = _question_cue(sentence, words)
     if question:
         found.append(question)
+    if _is_bare_report(text, found):
+        found.append("bare_report")
     raw = WEIGHTS["bias"] + sum(WEIGHTS[name] for name in found)
     return Cues(found=tuple(found), raw=raw)
 
@@ -361,6 +430,9 @@ POSSIBLE_EVENT = re.compile(
     r"(?<!\bwhat )(?<!\bhow )(?<!\bwho )(?<!\bthat )\b(?:could|might|may)"
     r"\s+(?:still\s+|well\s+|easily\s+|soon\s+|even\s+|also\s+)?+(?!be\b|have\b|not\b)\w+"
 )
+# "Most analysts do not expect an invasion": an expectation the writer relays is still a forecast
+# once the sentence is a claim, whoever holds it.
+EXPECTATION = re.compile(r"(?<!\bas )\b(?:expects?|expected|expecting)\b")
 
 
 def is_forecast(sentence: str) -> bool:
@@ -372,6 +444,6 @@ def is_forecast(sentence: str) -> bool:
     demand ("NATO should admit Ukraine soon") is a deadline, not a forecast.
     """
     words = _prepare(sentence)
-    if _predicts(words):
+    if _predicts(words) or EXPECTATION.search(words.text):
         return True
     return bool(POSSIBLE_EVENT.search(words.text))
