@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import fields
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -162,28 +163,11 @@ def _claim(row: sa.Row[Any]) -> Claim:
 
 
 def _post(row: sa.Row[Any]) -> Post:
-    m = row._mapping
-    return Post(
-        id=m["id"],
-        community=m["community"],
-        number=m["number"],
-        title=m["title"],
-        text=m["text"],
-        url=m["url"],
-        author=m["author"],
-        created_at=m["created_at"],
-    )
+    return Post(**{f.name: row._mapping[f.name] for f in fields(Post)})
 
 
 def _poll(row: sa.Row[Any]) -> Poll:
-    m = row._mapping
-    return Poll(
-        post_id=m["post_id"],
-        opened_at=m["opened_at"],
-        opened_by=m["opened_by"],
-        closes_at=m["closes_at"],
-        closed_at=m["closed_at"],
-    )
+    return Poll(**{f.name: row._mapping[f.name] for f in fields(Poll)})
 
 
 def _tallies(ids: Iterable[int], rows: Iterable[Any]) -> dict[int, Tally]:
