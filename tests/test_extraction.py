@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import collections
 import itertools
+import math
 import re
 from pathlib import Path
 
 import pytest
 
 from bot.domain import MAX_CLAIM_CHARS, ClaimKind, DraftClaim
-from bot.extraction import extract_claims
+from bot.extraction import candidate_sentences, extract_claims
+from bot.extraction.cues import cue_checks, read_cues
+from bot.extraction.features import FEATURE_NAMES, hashed_features, post_features
 from bot.extraction.sentences import split_lines, split_sentences
 
 DATA = Path(__file__).parent / "data"
@@ -280,3 +283,36 @@ def test_the_seed_post_meets_the_floor() -> None:
     assert recall >= 0.9
     assert precision >= 0.8
     assert prediction_recall >= 0.9
+
+
+# --- the features tools/train_extractor.py evaluates a learned scorer on -----------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "NATO should admit Ukraine soon, because every month of delay only helps Moscow.",
+        "Brazil has moved troops to its northern frontier and offered to mediate.",
+        "What should Europe do now?",
+        "Does anyone seriously believe that sanctions alone will work?",
+        "(A former general once told MPs that he would need more ammunition if aid were cut.)",
+    ],
+)
+def test_the_cue_flags_are_the_cues_the_rules_weigh(sentence: str) -> None:
+    assert read_cues(sentence).found == tuple(n for n, hit in cue_checks(sentence).items() if hit)
+
+
+@pytest.mark.parametrize("post", ALL_POSTS, ids=lambda p: p.name)
+def test_every_candidate_gets_one_finite_value_per_named_feature(post: Path) -> None:
+    sentences = candidate_sentences(post.read_text(encoding="utf-8"))
+    rows = post_features(sentences)
+    assert len(rows) == len(sentences)
+    assert all(len(row) == len(FEATURE_NAMES) for row in rows)
+    assert all(math.isfinite(value) for row in rows for value in row)
+
+
+def test_hashed_features_are_the_same_on_every_run_and_machine() -> None:
+    # CRC-32, not the salted hash(): the slots are part of any weights file ever trained.
+    assert hashed_features("NATO should act.", 2048) == [150, 536, 539, 823, 1324, 1505, 1873]
+    assert hashed_features("nato  SHOULD act", 2048) == hashed_features("NATO should act.", 2048)
+    assert all(0 <= slot < 64 for slot in hashed_features("A long sentence " * 20, 64))

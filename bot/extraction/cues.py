@@ -373,14 +373,9 @@ def _narrates_the_past(words: _Words) -> bool:
     return PAST_VERB.found_in(_prepare(text)) and not PRESENT_OR_MODAL.found_in(words)
 
 
-def _is_bare_report(text: str, found: list[str]) -> bool:
-    """A sentence that tells what has happened ("Brazil has moved troops to its frontier") and
-    shows no cue of arguing at all: a reported fact, whatever its tense looks like."""
-    return PERFECT.search(text) is not None and not any(WEIGHTS[name] > 0 for name in found)
-
-
-def read_cues(sentence: str) -> Cues:
-    """Weigh the argumentative and narrative cues of one sentence."""
+def cue_checks(sentence: str) -> dict[str, bool]:
+    """Which cue families a sentence shows, by name: what `read_cues` weighs, and the flags the
+    features in `bot.extraction.features` start from."""
     words = _prepare(sentence)
     text = words.text
     in_the_past = _narrates_the_past(words)
@@ -412,14 +407,21 @@ def read_cues(sentence: str) -> Cues:
     evaluations = EVALUATIVE.count(words)
     checks["evaluative"] = evaluations >= 1
     checks["evaluative_more"] = evaluations >= 2
-    found = [name for name, hit in checks.items() if hit]
     question = _question_cue(sentence, words)
-    if question:
-        found.append(question)
-    if _is_bare_report(text, found):
-        found.append("bare_report")
+    checks["rhetorical_question"] = question == "rhetorical_question"
+    checks["bare_question"] = question == "bare_question"
+    # "Brazil has moved troops to its frontier" with no cue of arguing at all: a reported fact,
+    # whatever its tense looks like.
+    arguing = any(hit and WEIGHTS[name] > 0 for name, hit in checks.items())
+    checks["bare_report"] = PERFECT.search(text) is not None and not arguing
+    return checks
+
+
+def read_cues(sentence: str) -> Cues:
+    """Weigh the argumentative and narrative cues of one sentence."""
+    found = tuple(name for name, hit in cue_checks(sentence).items() if hit)
     raw = WEIGHTS["bias"] + sum(WEIGHTS[name] for name in found)
-    return Cues(found=tuple(found), raw=raw)
+    return Cues(found=found, raw=raw)
 
 
 # --- forecasts -------------------------------------------------------------------------------
