@@ -1,0 +1,181 @@
+"""The Discord client: connects, syncs the commands, listens for vote buttons, closes due polls.
+
+`run_discord` is what the composition root calls. Everything the adapter keeps is here or in the
+`PollBoard`; the debate itself lives in the engine and its database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+
+from adapters.config import Config, ConfigError
+from adapters.discord import render
+from adapters.discord.commands import DebateTree, install
+from adapters.discord.polls import PollBoard, VoteButton
+from bot.digest import Digest
+from bot.domain import Settings
+from bot.engine import Engine
+from bot.errors import DebateError
+from bot.results import Results
+
+log = logging.getLogger(__name__)
+
+CLOSE_DUE_EVERY = 30.0  # seconds between looks for polls whose time is up
+TALLY_INTERVAL = 2.0  # at most one edit of a poll message this often
+
+
+class DebateClient(discord.Client):
+    """A discord.py client wired to the engine; `engine`, `polls` and `tree` serve the commands."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        guild_ids: Sequence[int] = (),
+        tally_interval: float = TALLY_INTERVAL,
+        close_due_every: float | None = CLOSE_DUE_EVERY,
+        guild_ready_timeout: float = 2.0,
+        answer_within: float = 2.0,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # roles, for the moderator role; nothing privileged
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here
+        super().__init__(
+            intents=intents,
+            allowed_mentions=render.NO_MENTIONS,
+            max_messages=None,
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.engine = engine
+        self.guild_ids = tuple(guild_ids)
+        self.close_due_every = close_due_every
+        self.polls = PollBoard(engine, self, interval=tally_interval, answer_within=answer_within)
+        self.tree: app_commands.CommandTree[DebateClient] = DebateTree(self)
+        install(self.tree)
+        self._closer: asyncio.Task[None] | None = None
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(VoteButton)
+        await self.sync_commands()
+        if self.close_due_every:
+            self._closer = asyncio.create_task(self._close_due_polls(self.close_due_every))
+
+    async def sync_commands(self) -> None:
+        """To the listed servers (instant), else globally (Discord may take a while to show)."""
+        if not self.guild_ids:
+            synced = await self.tree.sync()
+            log.info("synced %d commands globally", len(synced))
+            return
+        for guild_id in self.guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to server %s", len(synced), guild_id)
+
+    async def announce_closed(self, results: Results) -> None:
+        """Post the results of a poll that closed on time where it was opened, if we know where."""
+        community, ref = results.post.community, results.post.ref
+        self.polls.touch_post(community, ref)
+        channel_id = self.polls.channels.get((community, ref))
+        if channel_id is None:
+            log.info("poll on %s in %s closed; its channel is unknown here", ref, community)
+            return
+        channel = self.get_partial_messageable(channel_id)
+        for message in render.results(results, heading="Poll closed on time"):
+            await channel.send(**message.kwargs())
+
+    # -- the weekly digest (bot.digest_sender.DigestDelivery) -------------------------------------
+
+    async def deliver(self, settings: Settings, digest: Digest) -> None:
+        """The digest, with its chart, in the community's digest channel; raises if refused."""
+        if not (settings.digest_channel or "").isdigit():
+            raise DebateError("No digest channel is set; use `/debate-mod digest channel`.")
+        channel = self.get_partial_messageable(int(settings.digest_channel or 0))
+        for message in render.digest(digest):
+            await channel.send(**message.kwargs())
+
+    async def alert_moderators(self, settings: Settings, message: str) -> None:
+        """Tell a server's moderators: in its moderators-only updates channel, else its system."""
+        guild = self.get_guild(int(settings.community.removeprefix("discord:") or 0))
+        channel = guild and (guild.public_updates_channel or guild.system_channel)
+        if not channel:
+            log.warning("no channel to tell the moderators of %s: %s", settings.community, message)
+            return
+        await channel.send(
+            render.clip(message, render.CONTENT_LIMIT), allowed_mentions=render.NO_MENTIONS
+        )
+
+    async def _close_due_polls(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                for results in await self.engine.close_due_polls():
+                    if results.post.community.startswith("discord:"):
+                        await self.announce_closed(results)
+            except Exception:
+                log.exception("closing due polls failed; trying again later")
+
+    async def close(self) -> None:
+        if self._closer is not None:
+            self._closer.cancel()
+            await asyncio.gather(self._closer, return_exceptions=True)
+        await self.polls.close()
+        await super().close()
+
+
+def guild_ids(setting: str) -> list[int]:
+    """`DISCORD_GUILD_IDS`: server ids separated by commas."""
+    ids = [part.strip() for part in setting.split(",") if part.strip()]
+    if not all(part.isdigit() for part in ids):
+        raise ConfigError("DISCORD_GUILD_IDS: must be server ids separated by commas")
+    return [int(part) for part in ids]
+
+
+def point_at(api_base: str | None, gateway_url: str | None) -> None:
+    """Send REST calls and the gateway connection elsewhere (a proxy, or a test's fake Discord).
+
+    discord.py reads both from class attributes, so this applies to every client in the process.
+    """
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def discord_client(engine: Engine, config: Config, **knobs: Any) -> DebateClient:
+    """The client for the configured Discord (not connected yet); checks the settings it needs.
+
+    `knobs` go to `DebateClient` (tests shorten its intervals; `close_due_every=None` when the
+    composition root closes due polls for every platform itself).
+    """
+    if not _token(config):
+        raise ConfigError("DISCORD_TOKEN: is not set")
+    point_at(config.discord_api_base, config.discord_gateway_url)
+    return DebateClient(engine, guild_ids=guild_ids(config.discord_guild_ids), **knobs)
+
+
+async def serve(client: DebateClient, config: Config) -> None:
+    """Connect and serve until cancelled, then disconnect cleanly."""
+    try:
+        async with client:
+            await client.start(_token(config))
+    except discord.LoginFailure:
+        raise ConfigError("DISCORD_TOKEN: Discord refused this token") from None
+    except discord.PrivilegedIntentsRequired:  # pragma: no cover - we ask for none
+        raise ConfigError("DISCORD_TOKEN: the bot asks for an intent it was not granted") from None
+
+
+async def run_discord(engine: Engine, config: Config, **knobs: Any) -> None:
+    """Run the Discord bot until cancelled (the composition root's entry point)."""
+    await serve(discord_client(engine, config, **knobs), config)
+
+
+def _token(config: Config) -> str:
+    return config.discord_token.get_secret_value().strip() if config.discord_token else ""
