@@ -262,7 +262,7 @@ class Engine:
             if not active:
                 raise DebateError(
                     f"Post {post.ref} has no claims to vote on yet; "
-                    f"add one with `/debate claim add {post.ref} <text>`."
+                    f"add one with the `claim add {post.ref} <text>` command."
                 )
             poll = Poll(post.id, now, actor.user_id, now + duration if duration else None)
             await tx.save_poll(poll)
@@ -452,7 +452,7 @@ class Engine:
             if claim.kind is not ClaimKind.PREDICTION:
                 raise DebateError(
                     f"Claim {claim.ref} is not a forecast; mark it first with "
-                    f"`/debate predict {claim.ref} <date>`."
+                    f"the `predict {claim.ref} <date>` command."
                 )
             if claim.resolution is not None:
                 raise DebateError(

@@ -41,7 +41,7 @@ class PollNotOpen(DebateError):
     def __init__(self, post_ref: str) -> None:
         super().__init__(
             f"Post {post_ref} has no open poll yet; "
-            f"a moderator opens it with `/debate open {post_ref}`."
+            f"a moderator opens it with the `open {post_ref}` command."
         )
 
 

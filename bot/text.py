@@ -185,7 +185,7 @@ def _calibration_line(d: Digest) -> str:
 
 def post_list(posts: Sequence[Post]) -> str:
     if not posts:
-        return "No posts yet; a moderator adds one with `/debate post <link or text>`."
+        return "No posts yet; a moderator adds one with the `post` command."
     return "\n".join(f"{p.ref}  {p.title}" + (f"  <{p.url}>" if p.url else "") for p in posts)
 
 
