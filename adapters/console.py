@@ -84,13 +84,13 @@ class Console:
         self.community = community
         self.default = default
         self.delivery = ConsoleDelivery()
-        self.digests = DigestSender(engine.store, engine.clock, self.delivery)
+        self.digests = DigestSender(engine.store, engine.clock, self.delivery, ("console:",))
 
     async def handle(self, line: str) -> list[str]:
         """The replies one console line gets, after polls that closed and digests that fell due."""
         out = [
             text.results(r, heading="Poll closed on time. Results for")
-            for r in await self.engine.close_due_polls()
+            for r in await self.engine.close_due_polls(("console:",))
         ]
         await self.digests.tick()
         out += self.delivery.printed

@@ -39,18 +39,32 @@ class DigestDelivery(Protocol):
 
 
 class DigestSender:
-    def __init__(self, store: Store, clock: Clock, delivery: DigestDelivery) -> None:
+    """Sends the digests of the communities whose ids start with one of `platforms`' prefixes
+    (`discord:`, `slack:`, `console:`); several senders may share one database."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        delivery: DigestDelivery,
+        platforms: tuple[str, ...] = ("",),
+    ) -> None:
         self.store = store
         self.clock = clock
         self.delivery = delivery
+        self.platforms = platforms
+
+    def serves(self, community: str) -> bool:
+        return community.startswith(self.platforms)
 
     async def tick(self) -> list[DigestRecord]:
         """Record the weeks that fell due and send whatever is ready; returns what was settled."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             for settings in await tx.scheduled_communities():
-                await tx.add_digest(_record_for(settings, now))  # a no-op once recorded
-            due = await tx.digests_due(now)
+                if self.serves(settings.community):
+                    await tx.add_digest(_record_for(settings, now))  # a no-op once recorded
+            due = [r for r in await tx.digests_due(now) if self.serves(r.community)]
         settled = []
         for record in due:
             outcome = await self._send(record, now)

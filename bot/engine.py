@@ -285,12 +285,15 @@ class Engine:
             settings = await tx.settings(actor.community)
             return await self._results(tx, actor, settings, post)
 
-    async def close_due_polls(self) -> list[Results]:
-        """Close every poll whose time is up, once; the results are for announcing."""
+    async def close_due_polls(self, platforms: tuple[str, ...] = ("",)) -> list[Results]:
+        """Close every poll whose time is up, once, in the communities whose ids start with one
+        of `platforms` (those this process can announce in); the results are for announcing."""
         now = self.clock.now()
         closed = []
         async with self.store.transaction() as tx:
             for community, post, poll in await tx.polls_due(now):
+                if not community.startswith(platforms):
+                    continue
                 await tx.save_poll(replace(poll, closed_at=poll.closes_at))
                 system = Actor(community, "debate-bot", platform_moderator=True)
                 await self._audit(

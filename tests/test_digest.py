@@ -322,3 +322,15 @@ async def test_a_week_of_activity_is_counted_exactly(store: SqlStore, clock: Man
     assert forecasts["scored"] == 1
     assert digest.chart_png is not None and digest.chart_png.startswith(b"\x89PNG")
     assert COMMUNITY in j["community"]
+
+
+async def test_a_sender_sends_only_for_the_platforms_it_serves(
+    store: SqlStore, clock: ManualClock
+) -> None:
+    await scheduled(store, clock)  # a console community
+    clock.moment = utc(2026, 3, 9, 12)
+    elsewhere = RecordingDelivery()
+    assert await DigestSender(store, clock, elsewhere, ("discord:", "slack:")).tick() == []
+    here = RecordingDelivery()
+    await DigestSender(store, clock, here, ("console:",)).tick()
+    assert elsewhere.delivered == [] and len(here.delivered) == 1
