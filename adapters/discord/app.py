@@ -116,9 +116,8 @@ class DebateClient(discord.Client):
         while True:
             await asyncio.sleep(every)
             try:
-                for results in await self.engine.close_due_polls():
-                    if results.post.community.startswith("discord:"):
-                        await self.announce_closed(results)
+                for results in await self.engine.close_due_polls(("discord:",)):
+                    await self.announce_closed(results)
             except Exception:
                 log.exception("closing due polls failed; trying again later")
 
