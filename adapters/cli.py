@@ -7,16 +7,19 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from adapters import config as configuration
 from adapters.console import Console, Speaker
 from adapters.fetch import WebFetcher
+from adapters.platforms import Platform, Platforms, every
 from bot import text
+from bot.digest_sender import DigestSender
 from bot.domain import Actor, ClaimKind
 from bot.engine import Engine
 from bot.errors import DebateError
@@ -49,12 +52,62 @@ async def cmd_console(cfg: configuration.Config, args: argparse.Namespace) -> in
     return 0
 
 
+CLOSE_DUE_POLLS_EVERY = 30.0  # seconds
+DIGEST_TICK_EVERY = 60.0
+
+
 async def cmd_run(cfg: configuration.Config, args: argparse.Namespace) -> int:
-    if cfg.discord_token or cfg.slack_bot_token:
-        log.error("Discord and Slack adapters are not part of this build yet; unset their tokens.")
+    """Every platform with credentials, in one process; with none, the console."""
+    if not (cfg.discord_token or cfg.slack_bot_token):
+        args.community, args.as_ = "demo", "host!"
+        return await cmd_console(cfg, args)
+    failure: BaseException | None = None
+    async with engine_for(cfg) as engine:
+        try:
+            platforms, servers = start_platforms(engine, cfg)
+        except configuration.ConfigError as error:
+            print(f"debate-bot: {error}", file=sys.stderr)
+            return 2
+        digests = DigestSender(engine.store, engine.clock, platforms, platforms.prefixes)
+        try:
+            async with asyncio.TaskGroup() as running:
+                for server in servers:
+                    running.create_task(server)
+                running.create_task(
+                    every(CLOSE_DUE_POLLS_EVERY, lambda: platforms.close_due_polls(engine))
+                )
+                running.create_task(every(DIGEST_TICK_EVERY, digests.tick))
+        except* configuration.ConfigError as errors:  # a token the platform refused
+            failure = errors.exceptions[0]
+    if failure is not None:
+        print(f"debate-bot: {failure}", file=sys.stderr)
         return 2
-    args.community, args.as_ = "demo", "host!"
-    return await cmd_console(cfg, args)
+    return 0
+
+
+def start_platforms(
+    engine: Engine, cfg: configuration.Config
+) -> tuple[Platforms, list[Coroutine[Any, Any, None]]]:
+    """The adapters with credentials, and the coroutines that serve them until cancelled.
+
+    Each adapter's own timers are off: this process closes due polls and sends digests for all
+    of its platforms at once (see `adapters.platforms`).
+    """
+    by_prefix: dict[str, Platform] = {}
+    servers = []
+    if cfg.discord_token:
+        from adapters.discord import discord_client, serve
+
+        client = discord_client(engine, cfg, close_due_every=None)
+        by_prefix["discord"] = client
+        servers.append(serve(client, cfg))
+    if cfg.slack_bot_token:
+        from adapters.slack import serve_slack, slack_app
+
+        slack = slack_app(engine, cfg)
+        by_prefix["slack"] = slack
+        servers.append(serve_slack(slack, cfg))
+    return Platforms(by_prefix), servers
 
 
 async def cmd_results(cfg: configuration.Config, args: argparse.Namespace) -> int:
@@ -145,7 +198,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS: dict[str, Callable[[configuration.Config, argparse.Namespace], Awaitable[int]]] = {
+COMMANDS: dict[
+    str, Callable[[configuration.Config, argparse.Namespace], Coroutine[Any, Any, int]]
+] = {
     "run": cmd_run,
     "console": cmd_console,
     "results": cmd_results,

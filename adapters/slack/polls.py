@@ -1,0 +1,213 @@
+"""Poll messages: their Block Kit layout, where they were posted, and their debounced refresh.
+
+A poll is one or more channel messages; each holds a run of the post's active claims, a section
+and a row of Agree / Disagree / Pass buttons per claim, within Slack's 50 blocks a message. The
+buttons carry everything a click needs (`vote:agree`, value `3.2`), and each claim's section is
+named `claim:3.2`, so a click can be answered and its message redrawn without remembering anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import text
+from bot.domain import Choice
+from bot.results import ClaimResult, Results
+
+from .render import (
+    MAX_BLOCKS,
+    MAX_FALLBACK_CHARS,
+    Block,
+    Message,
+    claim_detail,
+    claim_heading,
+    context,
+    escape,
+    fit,
+    plain,
+    post_heading,
+    section,
+)
+
+log = logging.getLogger(__name__)
+
+VOTE_ACTION = "vote:"  # + agree / disagree / pass
+BUTTONS = [
+    (Choice.AGREE, "Agree", "primary"),
+    (Choice.DISAGREE, "Disagree", "danger"),
+    (Choice.PASS, "Pass", None),
+]
+HEAD_BLOCKS = 2
+CLAIMS_PER_MESSAGE = (MAX_BLOCKS - HEAD_BLOCKS) // 2
+
+
+def vote_buttons(ref: str, chosen: Choice | None = None) -> Block:
+    """One row of buttons for a claim; `chosen` is highlighted (App Home knows the member)."""
+    elements = []
+    for choice, label, style in BUTTONS:
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": f"{VOTE_ACTION}{choice.value}",
+            "text": plain(label, 75),
+            "value": ref,
+        }
+        if chosen is not None:
+            if choice is chosen:
+                button["style"] = "primary"
+        elif style:
+            button["style"] = style
+        elements.append(button)
+    return {"type": "actions", "block_id": f"vote:{ref}", "elements": elements}
+
+
+def claim_block(row: ClaimResult) -> Block:
+    return section(
+        f"{claim_heading(row.claim)}\n{claim_detail(row)}", block_id=f"claim:{row.claim.ref}"
+    )
+
+
+def poll_message(results: Results, refs: Sequence[str], page: int = 1, pages: int = 1) -> Message:
+    """One message of a poll: the claims `refs`, with buttons while the poll is open."""
+    voters = f"{results.voters} voter{'s' if results.voters != 1 else ''}"
+    state = text.poll_state(results.poll, results.closed)
+    part = f" ({page}/{pages})" if pages > 1 else ""
+    heading = "Results of the poll on" if results.closed else "Poll on"
+    blocks: list[Block] = [
+        section(
+            post_heading(heading, results.post) + part,
+            block_id=f"poll:{results.post.ref}:{page}:{pages}",
+        ),
+        context(escape(f"{state} · {voters} · replies to your votes are only shown to you")),
+    ]
+    rows = {row.claim.ref: row for row in results.claims}
+    for ref in refs:
+        row = rows.get(ref)
+        if row is None:  # removed since the message was posted
+            blocks.append(section(f"*{ref}*  _removed from the vote_", block_id=f"claim:{ref}"))
+            continue
+        blocks.append(claim_block(row))
+        if not results.closed:
+            blocks.append(vote_buttons(ref))
+    fallback = fit(f"{heading} post {results.post.ref}: {results.post.title}", MAX_FALLBACK_CHARS)
+    return Message(fallback, blocks[:MAX_BLOCKS])
+
+
+def poll_pages(results: Results) -> list[list[str]]:
+    """The claims of each message of the poll, in order."""
+    refs = [row.claim.ref for row in results.claims]
+    return [refs[i : i + CLAIMS_PER_MESSAGE] for i in range(0, len(refs), CLAIMS_PER_MESSAGE)]
+
+
+def refs_in(blocks: Sequence[dict[str, Any]]) -> list[str]:
+    """The claims a poll message shows, read back from its block ids."""
+    return [b["block_id"][6:] for b in blocks if str(b.get("block_id", "")).startswith("claim:")]
+
+
+# -- where the polls are ----------------------------------------------------------------------
+
+
+@dataclass
+class PollMessage:
+    channel: str
+    ts: str
+    refs: list[str]
+    page: int = 1
+    pages: int = 1
+
+
+@dataclass
+class PollPlace:
+    channel: str | None
+    messages: list[PollMessage] = field(default_factory=list)
+
+
+@dataclass
+class PollBoard:
+    """Where this process posted (or saw clicks on) each post's poll messages.
+
+    Only a cache: clicks carry their message, so a restart loses nothing but the channel where a
+    poll that closes on time announces its results.
+    """
+
+    places: dict[tuple[str, str], PollPlace] = field(default_factory=dict)
+
+    def posted(
+        self, community: str, post: str, channel: str | None, messages: list[PollMessage]
+    ) -> None:
+        self.places[(community, post)] = PollPlace(channel, messages)
+
+    def seen(self, community: str, post: str, message: PollMessage) -> PollMessage:
+        place = self.places.setdefault((community, post), PollPlace(message.channel))
+        for known in place.messages:
+            if (known.channel, known.ts) == (message.channel, message.ts):
+                return known
+        place.messages.append(message)
+        return message
+
+    def find(self, community: str, post: str, channel: str, ts: str) -> PollMessage | None:
+        place = self.places.get((community, post))
+        for known in place.messages if place else []:
+            if (known.channel, known.ts) == (channel, ts):
+                return known
+        return None
+
+    def of(self, community: str, post: str) -> list[PollMessage]:
+        place = self.places.get((community, post))
+        return list(place.messages) if place else []
+
+    def channel(self, community: str, post: str) -> str | None:
+        place = self.places.get((community, post))
+        return place.channel if place else None
+
+
+# -- debounced refresh ------------------------------------------------------------------------
+
+
+class Debouncer:
+    """Runs a job for a key at most once per `delay`, always after the latest touch.
+
+    A burst of clicks on one poll message becomes one `chat.update` a `delay` after the first,
+    showing every vote of the burst; clicks that arrive while it runs cause one more.
+    """
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._jobs: dict[Hashable, Callable[[], Awaitable[None]]] = {}
+        self._dirty: set[Hashable] = set()
+        self._tasks: dict[Hashable, asyncio.Task[None]] = {}
+
+    def touch(self, key: Hashable, job: Callable[[], Awaitable[None]]) -> None:
+        self._jobs[key] = job
+        self._dirty.add(key)
+        if key not in self._tasks:
+            self._tasks[key] = asyncio.create_task(self._run(key))
+
+    async def _run(self, key: Hashable) -> None:
+        try:
+            while key in self._dirty:
+                await asyncio.sleep(self.delay)
+                self._dirty.discard(key)
+                try:
+                    await self._jobs[key]()
+                except Exception:
+                    log.exception("refreshing a poll message failed")
+        finally:
+            self._tasks.pop(key, None)
+            self._jobs.pop(key, None)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._tasks)
+
+    async def flush(self) -> None:
+        """Wait for every pending job to have run."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    def cancel(self) -> None:
+        for task in self._tasks.values():
+            task.cancel()

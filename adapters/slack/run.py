@@ -1,0 +1,124 @@
+"""Serving the Slack app: HTTP mode (Slack's request URL) or Socket Mode, until cancelled."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from adapters.config import Config, ConfigError
+from bot.engine import Engine
+
+from .app import ChartMaker, SlackApp
+
+log = logging.getLogger(__name__)
+
+CLOSE_DUE_POLLS_EVERY = 30.0  # seconds
+
+
+def build_app(
+    engine: Engine,
+    *,
+    token: str,
+    signing_secret: str,
+    api_url: str | None = None,
+    debounce_seconds: float = 1.0,
+    ack_budget: float = 2.0,
+    chart: ChartMaker | None = None,
+) -> SlackApp:
+    """The Slack app over `engine`; its Bolt `AsyncApp` is `.app`. Call inside the event loop."""
+    return SlackApp(
+        engine,
+        token=token,
+        signing_secret=signing_secret,
+        api_url=api_url,
+        debounce_seconds=debounce_seconds,
+        ack_budget=ack_budget,
+        chart=chart,
+    )
+
+
+async def run_slack(
+    engine: Engine,
+    config: Config,
+    *,
+    host: str = "0.0.0.0",
+    close_due_polls: bool = True,
+    close_every: float = CLOSE_DUE_POLLS_EVERY,
+) -> None:
+    """Serve Slack until cancelled: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on
+    SLACK_PORT (`/slack/events`, `/healthz`). With `close_due_polls`, polls whose time is up are
+    closed every `close_every` seconds and their results posted where this process opened them."""
+    slack = slack_app(engine, config)
+    closer = asyncio.create_task(_close_due_polls(slack, close_every)) if close_due_polls else None
+    try:
+        await serve_slack(slack, config, host=host)
+    finally:
+        if closer is not None:
+            closer.cancel()
+
+
+def slack_app(engine: Engine, config: Config) -> SlackApp:
+    """The app for the configured workspace (not serving yet); checks the settings it needs."""
+    token = _secret(config.slack_bot_token)
+    signing_secret = _secret(config.slack_signing_secret)
+    if not token:
+        raise ConfigError("SLACK_BOT_TOKEN: required to run the Slack app")
+    if not _secret(config.slack_app_token) and not signing_secret:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
+        )
+    return build_app(
+        engine, token=token, signing_secret=signing_secret, api_url=config.slack_api_url
+    )
+
+
+async def serve_slack(slack: SlackApp, config: Config, *, host: str = "0.0.0.0") -> None:
+    """Serve until cancelled, in Socket Mode or over HTTP as configured; then close the app."""
+    app_token = _secret(config.slack_app_token)
+    try:
+        if app_token:
+            await _socket_mode(slack, app_token)
+        else:
+            await _http(slack, host, config.slack_port)
+    finally:
+        await slack.close()
+
+
+async def _http(slack: SlackApp, host: str, port: int) -> None:
+    runner = web.AppRunner(slack.web_app(), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("Slack: HTTP mode, listening on %s:%d (/slack/events, /healthz)", host, port)
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def _socket_mode(slack: SlackApp, app_token: str) -> None:
+    handler = AsyncSocketModeHandler(slack.app, app_token, web_client=slack.client)
+    await handler.connect_async()
+    log.info("Slack: Socket Mode connected")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await handler.close_async()
+
+
+async def _close_due_polls(slack: SlackApp, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await slack.close_due_polls()
+        except Exception:
+            log.exception("Slack: closing due polls failed")
+
+
+def _secret(value: object) -> str:
+    if value is None:
+        return ""
+    reveal = getattr(value, "get_secret_value", None)
+    return str(reveal() if reveal else value)
