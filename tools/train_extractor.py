@@ -1,15 +1,20 @@
 """Evaluate a learned sentence scorer for `bot/extraction` against the hand-weighted cues.
 
-Dev-time only (needs scikit-learn). Run from the repository root; about a minute on two cores:
+Dev-time only (needs scikit-learn). Run from the repository root; about six minutes on two cores
+(`--embeddings only`: one to three, `concat`: ten to twenty):
 
     .venv/bin/python tools/train_extractor.py [--dump SCORES.json] [--recall-floor 0.92] [--no-hash]
+        [--embeddings only|concat] [--c-grid 0.01,0.1] [--emb-scales 0.1,0.3]
 
 Training set: every candidate sentence (`bot.extraction.candidate_sentences`) of every labelled
 post in `tests/data/` (00 is the shared seed post), labelled 1 when some gold source sentence
 covers it by the shared scorer's rule (`cover(gold, quote) >= 0.7`, so extracting it counts as
 correct), else 0. Features: `bot.extraction.features` (cue families, lexicon counts, length,
 position, punctuation, person, figures, tense, forecast, the neighbours' and paragraph's cues;
-plus hashed words and word pairs).
+plus hashed words and word pairs). `--embeddings` adds each sentence's all-MiniLM-L6-v2 embedding
+(384 numbers, `tools/sentence_embeddings.py`, needs its packages): `only` scores on the embedding
+alone, `concat` appends it to the named features (hashed words still on the grid), its block
+weight (`EMB_SCALES`) chosen with C like the hash weight.
 
 Model: L2 logistic regression. Its regularisation C, the weight of the hashed features (0 turns
 them off) and the decision threshold are chosen together by leave-one-post-out cross-validation
@@ -18,8 +23,9 @@ counted over posts as the scorer counts. That choice is nested inside an outer l
 loop, so each post is scored by a model, C, weight and threshold chosen without it. The rules are
 scored on the same posts as they stand (`read_cues(...).score >= CLAIM_THRESHOLD`).
 
-Result (tests/data/README.md): the model was not better on posts the cues were not written
-against, so `extract_claims` keeps the rules and nothing here is used at run time.
+Result (tests/data/README.md): neither model, with or without embeddings, was clearly better on
+posts the cues were not written against, and embeddings cost three times the time budget, so
+`extract_claims` keeps the rules and nothing here is used at run time.
 """
 
 from __future__ import annotations
@@ -48,6 +54,9 @@ DATA = ROOT / "tests" / "data"
 BUCKETS = 2048
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
 HASH_SCALES = (0.0, 0.3, 1.0)
+# Weight of the embedding block against the named features (`--embeddings concat` only).
+EMB_SCALES: tuple[float, ...] = (1.0,)
+EMB_COLUMNS = 0  # the last EMB_COLUMNS dense columns are the embedding
 THRESHOLDS = tuple(round(0.05 + 0.01 * i, 2) for i in range(91))
 # The target is recall >= 0.90 on unseen posts; the threshold is picked with a small margin.
 RECALL_FLOOR = 0.92  # default of --recall-floor
@@ -159,6 +168,7 @@ class Fitted:
 
 
 def design(posts: list[Post], mean: np.ndarray, std: np.ndarray, scale: float) -> sparse.csr_matrix:
+    """`std` may carry a block weight (it divides), as `fit` passes it."""
     dense = (np.vstack([post.dense for post in posts]) - mean) / std
     if not scale:
         return sparse.csr_matrix(dense)
@@ -174,11 +184,13 @@ def design(posts: list[Post], mean: np.ndarray, std: np.ndarray, scale: float) -
     return sparse.hstack([sparse.csr_matrix(dense), hashed], format="csr")
 
 
-def fit(posts: list[Post], c: float, scale: float) -> Fitted:
+def fit(posts: list[Post], c: float, scale: float, emb_scale: float = 1.0) -> Fitted:
     dense = np.vstack([post.dense for post in posts])
     mean = dense.mean(axis=0)
     std = dense.std(axis=0)
     std[std == 0] = 1.0
+    if EMB_COLUMNS:
+        std[-EMB_COLUMNS:] /= emb_scale  # standardised embedding columns times emb_scale
     x = design(posts, mean, std, scale)
     y = np.concatenate([post.labels for post in posts])
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
@@ -212,18 +224,19 @@ def best_threshold(table: dict[float, collections.Counter[str]]) -> tuple[float,
     return max((summary(c)[0] - 1.0, t) for t, c in table.items())
 
 
-def choose(posts: list[Post]) -> tuple[float, float, float, float]:
-    """(inner F1, C, hash scale, threshold) by leave-one-post-out over `posts`."""
-    best = (-9.0, 0.0, 0.0, 0.0)
+def choose(posts: list[Post]) -> tuple[float, float, float, float, float]:
+    """(inner F1, C, hash scale, embedding scale, threshold) by leave-one-post-out over `posts`."""
+    best = (-9.0, 0.0, 0.0, 0.0, 0.0)
     for c in C_GRID:
         for scale in HASH_SCALES:
-            scores = [
-                fit(posts[:i] + posts[i + 1 :], c, scale).scores(post)
-                for i, post in enumerate(posts)
-            ]
-            f1, threshold = best_threshold(sweep(posts, scores))
-            if f1 > best[0]:
-                best = (f1, c, scale, threshold)
+            for emb_scale in EMB_SCALES:
+                scores = [
+                    fit(posts[:i] + posts[i + 1 :], c, scale, emb_scale).scores(post)
+                    for i, post in enumerate(posts)
+                ]
+                f1, threshold = best_threshold(sweep(posts, scores))
+                if f1 > best[0]:
+                    best = (f1, c, scale, emb_scale, threshold)
     return best
 
 
@@ -245,8 +258,8 @@ def evaluate(posts: list[Post], dump: Path | None) -> None:
     for i, post in enumerate(posts):
         start = time.perf_counter()
         rest = posts[:i] + posts[i + 1 :]
-        inner_f1, c, scale, threshold = choose(rest)
-        scores = fit(rest, c, scale).scores(post)
+        inner_f1, c, scale, emb_scale, threshold = choose(rest)
+        scores = fit(rest, c, scale, emb_scale).scores(post)
         chosen = scores >= threshold
         held_out_scores[post.name] = {
             "threshold": threshold,
@@ -259,7 +272,8 @@ def evaluate(posts: list[Post], dump: Path | None) -> None:
         r, p, f1 = summary(model[post.name])
         rr, rp, rf1 = summary(rules[post.name])
         print(
-            f"{post.name}: C={c} hash={scale} t={threshold:.2f} (inner F1 {inner_f1:.3f}) "
+            f"{post.name}: C={c} hash={scale} emb={emb_scale} t={threshold:.2f} "
+            f"(inner F1 {inner_f1:.3f}) "
             f"model R={r:.2f} P={p:.2f} F1={f1:.2f} | rules R={rr:.2f} P={rp:.2f} F1={rf1:.2f} "
             f"[{time.perf_counter() - start:.0f}s]",
             flush=True,
@@ -282,17 +296,52 @@ def evaluate(posts: list[Post], dump: Path | None) -> None:
         dump.write_text(json.dumps(held_out_scores, indent=1), encoding="utf-8")
 
 
+def add_embeddings(posts: list[Post], mode: str) -> None:
+    """Put each candidate's sentence embedding into `post.dense` (`only`) or after it (`concat`)."""
+    global EMB_COLUMNS, EMB_SCALES, HASH_SCALES
+    sys.path.insert(0, str(ROOT / "tools"))
+    from sentence_embeddings import Embedder
+
+    embedder = Embedder()
+    start = time.perf_counter()
+    vectors = [embedder.embed(post.quotes).astype(float) for post in posts]
+    print(
+        f"embedded {sum(len(p.quotes) for p in posts)} sentences in "
+        f"{time.perf_counter() - start:.1f}s (load included)"
+    )
+    for post, emb in zip(posts, vectors, strict=True):
+        post.dense = emb if mode == "only" else np.hstack([post.dense, emb])
+    EMB_COLUMNS = vectors[0].shape[1]
+    if mode == "only":
+        HASH_SCALES = (0.0,)
+    else:
+        EMB_SCALES = (0.3, 1.0)
+
+
 def main() -> None:
-    global RECALL_FLOOR, HASH_SCALES
+    global RECALL_FLOOR, HASH_SCALES, C_GRID, EMB_SCALES
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dump", type=Path, help="write each post's held-out scores here (JSON)")
     parser.add_argument("--recall-floor", type=float, default=0.92)
     parser.add_argument("--no-hash", action="store_true", help="named features only")
+    parser.add_argument("--c-grid", help="comma-separated values of C (default 0.01,...,1)")
+    parser.add_argument("--emb-scales", help="comma-separated embedding weights (concat only)")
+    parser.add_argument(
+        "--embeddings",
+        choices=("only", "concat"),
+        help="sentence embeddings alone, or appended to the named features",
+    )
     args = parser.parse_args()
     RECALL_FLOOR = args.recall_floor
     if args.no_hash:
         HASH_SCALES = (0.0,)
     posts = load_posts()
+    if args.embeddings:
+        add_embeddings(posts, args.embeddings)
+    if args.c_grid:
+        C_GRID = tuple(float(x) for x in args.c_grid.split(","))
+    if args.emb_scales:
+        EMB_SCALES = tuple(float(x) for x in args.emb_scales.split(","))
     print(
         f"{len(posts)} posts, {sum(len(p.quotes) for p in posts)} candidate sentences, "
         f"{sum(int(p.labels.sum()) for p in posts)} positive, {len(FEATURE_NAMES)} named "
