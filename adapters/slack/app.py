@@ -1,11 +1,11 @@
 """Slack -> engine: the Bolt app's listeners, each turning one kind of Slack request into an engine
 call (mostly a line of the shared `/debate` grammar) and handing the answer to `render`.
 
-Every listener answers Slack within its 3 seconds: the work runs while the listener waits up to
-`ack_budget`; if it is done by then the answer goes back with the acknowledgement (a vote is
-committed before its click is acknowledged), otherwise Slack gets "working on it" and the answer
-follows through the `response_url`. Replies to a member's own action are ephemeral; only opened
-polls and results go to the channel.
+Every listener answers Slack within its 3 seconds. A command's work runs while the listener waits
+up to `ack_budget`: if it is done by then the answer goes back with the acknowledgement, otherwise
+Slack gets "Working on it…" and the answer follows through the `response_url`. A vote click is
+acknowledged at once and answered once its vote is committed (see `_on_vote`). Replies to a
+member's own action are ephemeral; only opened polls, results and digests go to the channel.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from .replies import ResponseUrls
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
+R = TypeVar("R")
 
 DEFAULT_API_URL = "https://slack.com/api/"
 COMMAND = "/debate"
@@ -224,6 +224,7 @@ class SlackApp:
             process_before_response=True,  # our listeners ack themselves once the work is done
             ignoring_self_assistant_message_events_enabled=False,
             attaching_conversation_kwargs_enabled=False,
+            attaching_function_token_enabled=False,
         )
         self._listen()
 
@@ -292,13 +293,9 @@ class SlackApp:
         return await self._run(asker, line)
 
     async def _run(self, asker: Asker, line: str) -> Reply:
-        reply = await self._guarded(asker, lambda actor: execute(self.engine, actor, line))
-        assert reply is not None
-        return reply
+        return await self._guarded(asker, lambda actor: execute(self.engine, actor, line))
 
-    async def _guarded(
-        self, asker: Asker, work: Callable[[Actor], Awaitable[Reply | None]]
-    ) -> Reply | None:
+    async def _guarded(self, asker: Asker, work: Callable[[Actor], Awaitable[R]]) -> R | Reply:
         """`work` for the asking member; a failure of ours becomes an apology, never a trace."""
         try:
             actor = await self.members.actor(asker.team, asker.user, asker.name)
@@ -310,7 +307,9 @@ class SlackApp:
             self.deliveries.forget(asker.delivery)  # Slack's retry, if any, gets a second chance
             return Reply(SORRY, error=True)
 
-    async def _answer_later(self, asker: Asker, work: asyncio.Future[Reply | None]) -> None:
+    async def _answer_later(
+        self, asker: Asker, work: asyncio.Future[Reply | None] | asyncio.Future[Reply]
+    ) -> None:
         reply = await work
         if reply is None:
             return
@@ -328,17 +327,18 @@ class SlackApp:
 
         The member's confirmation is the ephemeral receipt, sent only after the commit; the ack
         only tells Slack the click arrived (Slack does not retry clicks). So a click never waits
-        for the disk, and however many arrive together they share one commit.
+        for the disk, and however many arrive together they share one commit. What the vote
+        needs is taken from the payload now, so the payload is not kept while the vote waits.
         """
         await ack()
-        self._spawn(self._vote(Asker.from_interaction(body, context), body))
-
-    async def _vote(self, asker: Asker, body: dict[str, Any]) -> None:
+        asker = Asker.from_interaction(body, context)
         action = (body.get("actions") or [{}])[0]
         ref = str(action.get("value", ""))
         choice = str(action.get("action_id", "")).removeprefix(VOTE_ACTION)
+        self._spawn(self._vote(asker, ref, choice, self._clicked_poll_message(asker, body)))
+
+    async def _vote(self, asker: Asker, ref: str, choice: str, clicked: PollMessage | None) -> None:
         reply = await self._guarded(asker, lambda actor: _cast(self.engine, actor, ref, choice))
-        assert reply is not None
         receipt = reply.payload if isinstance(reply.payload, VoteReceipt) else None
         if asker.in_home:
             await self._publish_home(asker)
@@ -347,28 +347,27 @@ class SlackApp:
         if receipt is None or receipt.previous == receipt.choice:
             return
         post = str(receipt.claim.post_number)
-        clicked = self._clicked_poll_message(asker, post, body)
+        if clicked is not None:
+            clicked = self.board.seen(asker.community, post, clicked)
         for message in self.board.of(asker.community, post):
             if message is clicked or receipt.claim.ref in message.refs:
                 self._refresh_soon(asker.community, post, message)
 
-    def _clicked_poll_message(
-        self, asker: Asker, post: str, body: dict[str, Any]
-    ) -> PollMessage | None:
-        """The poll message that was clicked, learnt from the click itself."""
+    def _clicked_poll_message(self, asker: Asker, body: dict[str, Any]) -> PollMessage | None:
+        """The poll message that was clicked, known already or read from the click itself."""
         message = body.get("message") or {}
         ts = (body.get("container") or {}).get("message_ts") or message.get("ts")
         if asker.in_home or not asker.channel or not ts:
             return None
-        known = self.board.find(asker.community, post, asker.channel, ts)
+        known = self.board.at(asker.channel, ts)
         if known is not None:
             return known
-        refs = refs_in(message.get("blocks") or [])
+        blocks = message.get("blocks") or []
+        refs = refs_in(blocks)
         if not refs:
             return None
-        page, pages = _page_of(message.get("blocks") or [])
-        seen = PollMessage(asker.channel, ts, refs, page, pages)
-        return self.board.seen(asker.community, post, seen)
+        page, pages = _page_of(blocks)
+        return PollMessage(asker.channel, ts, refs, page, pages)
 
     def _refresh_soon(self, community: str, post: str, message: PollMessage) -> None:
         async def refresh() -> None:
@@ -502,8 +501,8 @@ class SlackApp:
             chart = await self.chart(results)
             if chart:
                 await self._upload_chart(channel, chart, f"post-{post}-results.png")
-        for message in self.board.of(community, post):
-            self._refresh_soon(community, post, message)
+        for poll in self.board.of(community, post):
+            self._refresh_soon(community, post, poll)
 
     async def _post_digest(
         self, channel: str | None, digest: Digest, response_url: str | None = None

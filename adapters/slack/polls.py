@@ -134,26 +134,27 @@ class PollBoard:
     """
 
     places: dict[tuple[str, str], PollPlace] = field(default_factory=dict)
+    _by_ts: dict[tuple[str, str], PollMessage] = field(default_factory=dict)
 
     def posted(
         self, community: str, post: str, channel: str | None, messages: list[PollMessage]
     ) -> None:
         self.places[(community, post)] = PollPlace(channel, messages)
+        self._by_ts.update(((m.channel, m.ts), m) for m in messages)
 
     def seen(self, community: str, post: str, message: PollMessage) -> PollMessage:
+        """Remember a poll message learnt from a click; the one already known, if it is."""
         place = self.places.setdefault((community, post), PollPlace(message.channel))
         for known in place.messages:
             if (known.channel, known.ts) == (message.channel, message.ts):
                 return known
         place.messages.append(message)
+        self._by_ts[(message.channel, message.ts)] = message
         return message
 
-    def find(self, community: str, post: str, channel: str, ts: str) -> PollMessage | None:
-        place = self.places.get((community, post))
-        for known in place.messages if place else []:
-            if (known.channel, known.ts) == (channel, ts):
-                return known
-        return None
+    def at(self, channel: str, ts: str) -> PollMessage | None:
+        """The poll message posted at `ts` in `channel`, if known here."""
+        return self._by_ts.get((channel, ts))
 
     def of(self, community: str, post: str) -> list[PollMessage]:
         place = self.places.get((community, post))

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from bot import text
 from bot.commands import Reply
 from bot.domain import Claim, Post
-from bot.engine import PostAdded
+from bot.engine import PostAdded, VoteReceipt
 from bot.results import ClaimResult, Results
 
 MAX_BLOCKS = 50  # a message
@@ -88,6 +88,8 @@ class Message:
     blocks: list[Block] = field(default_factory=list)
 
     def payload(self) -> dict[str, Any]:
+        if not self.blocks:
+            return {"text": self.text, **NO_PARSING}
         return {"text": self.text, "blocks": self.blocks, **NO_PARSING}
 
 
@@ -141,6 +143,8 @@ def plain_reply(raw: str) -> list[Message]:
 def reply_messages(reply: Reply) -> list[Message]:
     """How a command's answer looks in Slack: rich where the engine's value has a rich form."""
     payload = reply.payload
+    if isinstance(payload, VoteReceipt):  # one short sentence: text alone, no blocks
+        return [Message(fit(reply.text, MAX_FALLBACK_CHARS))]
     if isinstance(payload, Results) and not reply.error:
         heading = "Poll closed. Results for" if reply.announce else "Results for"
         return results_messages(payload, heading)

@@ -100,12 +100,12 @@ async def _http(slack: SlackApp, host: str, port: int) -> None:
 
 async def _socket_mode(slack: SlackApp, app_token: str) -> None:
     handler = AsyncSocketModeHandler(slack.app, app_token, web_client=slack.client)
-    await handler.connect_async()
+    await handler.connect_async()  # type: ignore[no-untyped-call]
     log.info("Slack: Socket Mode connected")
     try:
         await asyncio.Event().wait()
     finally:
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]
 
 
 async def _close_due_polls(slack: SlackApp, every: float) -> None:
