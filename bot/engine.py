@@ -173,12 +173,14 @@ class Engine:
         now = self.clock.now()
         async with self.store.transaction() as tx:
             settings = await tx.settings(actor.community)
-            found = []
-            for post in await tx.posts(actor.community):
-                poll = await tx.poll(post.id)
-                if poll is not None and poll.is_open(now):
-                    found.append(await self._results(tx, actor, settings, post))
-            return found
+            open_ids = {
+                i for i, poll in (await tx.polls(actor.community)).items() if poll.is_open(now)
+            }
+            return [
+                await self._results(tx, actor, settings, post)
+                for post in await tx.posts(actor.community)
+                if post.id in open_ids
+            ]
 
     # -- claims --------------------------------------------------------------------------------
 

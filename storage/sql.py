@@ -415,6 +415,14 @@ class SqlTransaction:
         row = (await self.conn.execute(sa.select(polls).where(polls.c.post_id == post_id))).first()
         return _poll(row) if row else None
 
+    async def polls(self, community: str) -> dict[int, Poll]:
+        rows = await self.conn.execute(
+            sa.select(polls)
+            .join(posts, posts.c.id == polls.c.post_id)
+            .where(posts.c.community == community)
+        )
+        return {row.post_id: _poll(row) for row in rows}
+
     async def save_poll(self, poll: Poll) -> None:
         values = {
             "opened_at": poll.opened_at,
