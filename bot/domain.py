@@ -61,12 +61,15 @@ class Actor:
 
     `platform_moderator` is the platform's own word (Manage Server on Discord, a workspace admin on
     Slack, `@name!` in the console); whether that makes a moderator is the engine's decision.
+    None means the platform has not been asked yet (on Slack, asking costs a `users.info` call):
+    the member counts as no moderator, and where the word would change an answer (a vote
+    receipt's tally) the engine says so instead of guessing.
     """
 
     community: str
     user_id: str
     name: str = ""
-    platform_moderator: bool = False
+    platform_moderator: bool | None = False
     roles: frozenset[str] = frozenset()
 
     @property

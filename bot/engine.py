@@ -93,11 +93,16 @@ class ClaimList:
 
 @dataclass(frozen=True)
 class VoteReceipt:
+    """A counted vote. `tally_visible` says whether the voter may see the claim's tally; it is
+    None when only the platform's word on the voter could allow it and the adapter did not ask
+    (`Actor.platform_moderator` None): the tally is theirs to see if the platform says they
+    moderate."""
+
     claim: Claim
     choice: Choice
     previous: Choice | None
     tally: Tally
-    tally_visible: bool
+    tally_visible: bool | None
 
 
 @dataclass(frozen=True)
@@ -314,13 +319,15 @@ class Engine:
             VoteRequest((actor.community, post_number, number), actor.user_id, choice)
         )
         ballot = counted.ballot
-        visible = can_see_tallies(
+        visible: bool | None = can_see_tallies(
             counted.settings,
             moderator=is_moderator(actor, counted.settings),
             voted=True,
             poll=ballot.poll,
             now=counted.change.at,
         )
+        if not visible and actor.platform_moderator is None:
+            visible = None  # moderators always see: it depends on what the platform would say
         return VoteReceipt(
             ballot.claim, choice, counted.change.previous, counted.tally, tally_visible=visible
         )

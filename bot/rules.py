@@ -13,7 +13,7 @@ def is_moderator(actor: Actor, settings: Settings) -> bool:
     """The platform's word (Manage Server, workspace admin, `@name!`), the community's list of
     moderators, or the community's moderator role."""
     return (
-        actor.platform_moderator
+        actor.platform_moderator is True
         or actor.user_id in settings.moderators
         or (settings.moderator_role is not None and settings.moderator_role in actor.roles)
     )

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain import Choice, ClaimKind, ClaimStatus, DraftClaim, Visibility
+from bot.domain import Actor, Choice, ClaimKind, ClaimStatus, DraftClaim, Visibility
 from bot.engine import Engine
 from bot.errors import (
     BadInput,
@@ -231,6 +231,25 @@ async def test_visibility_after_vote_live_and_after_close(engine: Engine) -> Non
     assert not any(c.visible for c in (await engine.results(ANN, post)).claims)
     await engine.close_poll(MOD, post)
     assert all(c.visible for c in (await engine.results(CAT, post)).claims)
+
+
+async def test_a_vote_needs_the_platforms_word_only_when_a_receipt_hangs_on_it(
+    engine: Engine,
+) -> None:
+    """An adapter that has not asked the platform (platform_moderator None) still gets its vote
+    counted; the receipt says when the tally is the voter's to see only if they moderate."""
+    post = await debate(engine)
+    unasked = Actor(COMMUNITY, "dan", "dan", platform_moderator=None)
+    receipt = await engine.cast_vote(unasked, "1.1", Choice.AGREE)
+    assert receipt.tally_visible is True  # after-vote: every voter sees it
+    await engine.set_visibility(MOD, Visibility.AFTER_CLOSE)
+    receipt = await engine.cast_vote(unasked, "1.2", Choice.PASS)
+    assert receipt.tally_visible is None and receipt.tally.passed == 1
+    assert (await engine.cast_vote(ANN, "1.2", Choice.AGREE)).tally_visible is False
+    await engine.add_moderator(MOD, "dan")
+    assert (await engine.cast_vote(unasked, "1.2", Choice.AGREE)).tally_visible is True
+    [dan] = [c for c in (await engine.results(MOD, post)).claims if c.claim.ref == "1.2"]
+    assert (dan.tally.agree, dan.tally.passed) == (2, 0)
 
 
 async def test_results_arithmetic(engine: Engine) -> None:

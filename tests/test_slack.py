@@ -346,6 +346,29 @@ async def test_changing_a_vote_and_tallies_shown_after_voting(slack: Slack) -> N
     assert "0 agree · 1 disagree" in slack.replies("b")[0]
 
 
+async def test_a_click_asks_slack_who_the_member_is_only_when_the_receipt_hangs_on_it(
+    slack: Slack,
+) -> None:
+    [poll] = await prepare_poll(slack, claims=2)
+    await slack.click("U1", "1.1", "agree", poll, reply_to="u1")
+    await slack.app.drain()
+    assert "1 agree · 0 disagree" in slack.replies("u1")[0]  # after-vote: voters see the tally
+    assert [a["user"] for a in slack.api.of("users.info")] == [MOD]  # nobody asked about U1
+
+    await slack.command(MOD, "settings visibility after-close")
+    slack.api.admins.add("UADMIN")
+    await slack.click("U2", "1.2", "agree", poll, reply_to="u2")
+    await slack.click("UADMIN", "1.2", "pass", poll, reply_to="admin")
+    await slack.click("UADMIN", "1.1", "pass", poll, reply_to="admin-again")
+    await slack.app.drain()
+    assert "counted: agree" in slack.replies("u2")[0]
+    assert "disagree" not in slack.replies("u2")[0]  # hidden from a member until the poll closes
+    assert "1 agree · 0 disagree · 1 pass" in slack.replies("admin")[0]  # an admin sees it
+    assert "1 agree · 0 disagree · 1 pass" in slack.replies("admin-again")[0]
+    asked = [a["user"] for a in slack.api.of("users.info")]
+    assert sorted(asked) == sorted([MOD, "U2", "UADMIN"])  # once each, only when it mattered
+
+
 async def test_a_poll_too_big_for_one_message_is_split_within_slacks_limits(slack: Slack) -> None:
     await slack.command(MOD, "post A long post\nwith many claims")
     for n in range(30):

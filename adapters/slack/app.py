@@ -61,6 +61,14 @@ WORKING = "Working on it…"
 
 ChartMaker = Callable[[Results], Awaitable[bytes | None]]
 
+BOLT_SETTINGS: dict[str, Any] = {
+    "process_before_response": True,  # our listeners ack themselves once the work is done
+    # Middleware for events and features debate-bot does not use, skipped on every request:
+    "ignoring_self_assistant_message_events_enabled": False,
+    "attaching_conversation_kwargs_enabled": False,
+    "attaching_function_token_enabled": False,
+}
+
 
 # -- inbound translation ----------------------------------------------------------------------
 
@@ -221,10 +229,7 @@ class SlackApp:
         self.app = AsyncApp(
             client=self.client,
             signing_secret=signing_secret,
-            process_before_response=True,  # our listeners ack themselves once the work is done
-            ignoring_self_assistant_message_events_enabled=False,
-            attaching_conversation_kwargs_enabled=False,
-            attaching_function_token_enabled=False,
+            **BOLT_SETTINGS,
         )
         self._listen()
 
@@ -295,10 +300,13 @@ class SlackApp:
     async def _run(self, asker: Asker, line: str) -> Reply:
         return await self._guarded(asker, lambda actor: execute(self.engine, actor, line))
 
-    async def _guarded(self, asker: Asker, work: Callable[[Actor], Awaitable[R]]) -> R | Reply:
-        """`work` for the asking member; a failure of ours becomes an apology, never a trace."""
+    async def _guarded(
+        self, asker: Asker, work: Callable[[Actor], Awaitable[R]], *, ask_slack: bool = True
+    ) -> R | Reply:
+        """`work` for the asking member; a failure of ours becomes an apology, never a trace.
+        `ask_slack=False` leaves the member's admin status unknown unless it is cached."""
         try:
-            actor = await self.members.actor(asker.team, asker.user, asker.name)
+            actor = await self.members.actor(asker.team, asker.user, asker.name, ask=ask_slack)
             return await work(actor)
         except DebateError as refusal:
             return Reply(refusal.message, error=True)
@@ -338,7 +346,9 @@ class SlackApp:
         self._spawn(self._vote(asker, ref, choice, self._clicked_poll_message(asker, body)))
 
     async def _vote(self, asker: Asker, ref: str, choice: str, clicked: PollMessage | None) -> None:
-        reply = await self._guarded(asker, lambda actor: _cast(self.engine, actor, ref, choice))
+        reply = await self._guarded(
+            asker, lambda actor: self._cast(asker, actor, ref, choice), ask_slack=False
+        )
         receipt = reply.payload if isinstance(reply.payload, VoteReceipt) else None
         if asker.in_home:
             await self._publish_home(asker)
@@ -352,6 +362,18 @@ class SlackApp:
         for message in self.board.of(asker.community, post):
             if message is clicked or receipt.claim.ref in message.refs:
                 self._refresh_soon(asker.community, post, message)
+
+    async def _cast(self, asker: Asker, actor: Actor, ref: str, choice: str) -> Reply:
+        """A click is a vote, as `/debate vote <ref> <choice>` is, with no line to parse. Slack is
+        asked whether the member is an admin only when the engine says the receipt's tally hangs
+        on it (tallies hidden until the poll closes, except from moderators)."""
+        receipt = await self.engine.cast_vote(actor, ref, parsing.choice(choice))
+        visible = receipt.tally_visible
+        if visible is None:
+            visible = await self.members.is_admin(asker.team, asker.user)
+        shown = receipt.tally if visible else None
+        said = text.vote_receipt(receipt.claim, receipt.choice, receipt.previous, shown)
+        return Reply(said, payload=receipt)
 
     def _clicked_poll_message(self, asker: Asker, body: dict[str, Any]) -> PollMessage | None:
         """The poll message that was clicked, known already or read from the click itself."""
@@ -600,14 +622,6 @@ class SlackApp:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("Slack: sending an answer failed", exc_info=task.exception())
-
-
-async def _cast(engine: Engine, actor: Actor, ref: str, choice: str) -> Reply:
-    """A click is a vote, as `/debate vote <ref> <choice>` is, with no line to parse."""
-    receipt = await engine.cast_vote(actor, ref, parsing.choice(choice))
-    shown = receipt.tally if receipt.tally_visible else None
-    said = text.vote_receipt(receipt.claim, receipt.choice, receipt.previous, shown)
-    return Reply(said, payload=receipt)
 
 
 def _page_of(blocks: list[dict[str, Any]]) -> tuple[int, int]:

@@ -1,7 +1,10 @@
 """Who is asking: a Slack member as the engine's `Actor`, with the platform's word on moderation.
 
 On Slack the platform's word is "workspace admin or owner", which only `users.info` tells; the
-answer is cached for a while so a burst of clicks costs one call per member, not one per click.
+answer is cached for a while so a burst of requests costs one call per member, not one per
+request. A vote click asks only when its receipt depends on the answer (see `SlackApp._cast`):
+at several hundred clicks a second, a `users.info` call for every new voter was the largest cost
+of a click after Bolt's own parsing.
 Whether that makes a moderator (or whether the community lists the member) is the engine's call.
 """
 
@@ -38,13 +41,23 @@ class Members:
         self._clock = clock
         self._admins: dict[tuple[str, str], tuple[float, asyncio.Future[bool]]] = {}
 
-    async def actor(self, team_id: str, user_id: str, name: str = "") -> Actor:
+    async def actor(self, team_id: str, user_id: str, name: str = "", *, ask: bool = True) -> Actor:
+        """The member as the engine sees them. With `ask=False` Slack is not asked: the platform's
+        word is what the cache knows, or None (unknown), which a vote can do without."""
+        admin = await self.is_admin(team_id, user_id) if ask else self.known(team_id, user_id)
         return Actor(
-            community=community_of(team_id),
-            user_id=user_id,
-            name=name,
-            platform_moderator=await self.is_admin(team_id, user_id),
+            community=community_of(team_id), user_id=user_id, name=name, platform_moderator=admin
         )
+
+    def known(self, team_id: str, user_id: str) -> bool | None:
+        """Whether the member is an admin, if a lookup still fresh has said so; else None."""
+        cached = self._admins.get((team_id, user_id))
+        if cached is None or cached[0] <= self._clock():
+            return None
+        answer = cached[1]
+        if not answer.done() or answer.cancelled() or answer.exception() is not None:
+            return None
+        return answer.result()
 
     async def is_admin(self, team_id: str, user_id: str) -> bool:
         """Whether the member administers or owns the workspace; one lookup at a time each."""
