@@ -136,6 +136,23 @@ def test_title_bylines_share_links_and_comments_are_never_extracted() -> None:
     assert quotes == ARGUMENT_LINES
 
 
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Maria Lindqvist is a senior fellow at the Nordic Security Institute.",
+        "Additional reporting by Tom Reyes in Manila.",
+        "Thanks for reading The Weekly Dispatch!",
+        "Housekeeping first: apologies for the long silence.",
+    ],
+)
+def test_bios_credits_and_housekeeping_inside_a_paragraph_are_never_extracted(
+    furniture: str,
+) -> None:
+    argument = "Sanctions should stay until the troops leave, because relief rewards aggression."
+    quotes = [claim.quote for claim in extract_claims(f"{argument} {furniture}")]
+    assert quotes == [argument]
+
+
 def test_a_one_line_post_is_not_mistaken_for_its_title() -> None:
     assert extract_claims("NATO should admit Ukraine soon, because delay helps Moscow.")
 

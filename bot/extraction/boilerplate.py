@@ -32,7 +32,8 @@ _DATE_WORDS = re.compile(
 # 2030, ...", "Related to this, ...") count only as a label before a colon; bylines without one
 # ("By Helen Marsh, Diplomatic Correspondent") end without a full stop and go as headings.
 _FURNITURE_START = re.compile(
-    r"^(?:posted by|written by|words by|reporting by|edited by|filed under|posted in|share this"
+    r"^(?:posted by|written by|words by|(?:additional )?reporting by|edited by|editing by"
+    r"|filed under|posted in|share this|editor'?s note|thanks? (?:you )?for reading"
     r"|share on|email this|read more|read next|see also|also read|further reading"
     r"|you may also like|subscribe to|sign up|follow us|click here|leave a (?:comment|reply)"
     r"|(?:by|authors?|photo|image|picture|caption|credit|illustration|source|tags?|topics?"
@@ -61,13 +62,25 @@ _TRAILER = re.compile(
     re.IGNORECASE,
 )
 
-# Sentences inside a paragraph that are still furniture: disclaimers, calls to action.
+# Sentences inside a paragraph that are still furniture: disclaimers, calls to action, credits,
+# thanks and housekeeping.
 _FURNITURE_SENTENCE = re.compile(
     r"^(?:read more|click here|share this|subscribe|sign up|follow (?:us|me)|this (?:article|post"
-    r"|story) (?:was|first) (?:originally )?(?:published|appeared))\b"
+    r"|story) (?:was|first) (?:originally )?(?:published|appeared)|(?:additional )?reporting by"
+    r"|editing by|thanks? (?:you )?(?:so much )?for reading|housekeeping)\b"
+    r"|\bcontributed (?:reporting|to this (?:report|article|story))\b"
     r"|\b(?:views|opinions) (?:expressed )?(?:here |in this \w+ )?(?:are|is|reflects?|do not)\b"
     r"|\bnot necessarily (?:reflect|those)\b",
     re.IGNORECASE,
+)
+
+
+# "Daniel Okafor is a senior fellow at ...": the author's bio, a name then a post.
+_BIO = re.compile(
+    r"^(?:[A-Z][\w'’.-]+ ){1,3}(?:is|was|serves as) (?:a|an|the) (?:[\w-]+ ){0,4}"
+    r"(?:fellow|professor|director|editor|correspondent|reporter|analyst|researcher|journalist"
+    r"|author|writer|lecturer|scholar|columnist|contributor|chair|head)\b"
+    r"(?:[\w\s,'’.-]*\b(?:at|of|for)\b)"
 )
 
 
@@ -141,4 +154,4 @@ def article_lines(lines: list[Line]) -> list[Line]:
 
 
 def is_furniture_sentence(text: str) -> bool:
-    return bool(_FURNITURE_SENTENCE.search(text))
+    return bool(_FURNITURE_SENTENCE.search(text) or _BIO.match(text))

@@ -101,6 +101,9 @@ STANCE = Lexicon(
     r"we (?:argue|believe|recommend|think|expect|conclude)",
     r"(?:this|the) (?:brief|paper|report|article|essay|analysis) (?:argues|shows|finds|recommends)",
     r"the (?:truth|reality|trouble|problem|point|lesson|answer|irony|honest answer) is",
+    # "That looks like encirclement", "They have a point": the writer's reading of something.
+    r"(?:looks|sounds|feels|seems) like",
+    r"(?:has|have|had) a point",
 )
 # "What France lost was ...", "What it means is that ...": the writer singling something out.
 PSEUDO_CLEFT = re.compile(r"^what (?:\w+ ){1,4}(?:is|was|are|were|matters|counts)\b")
@@ -136,7 +139,7 @@ EVALUATIVE = Lexicon(
     feeble, toothless, hollow, empty, meaningless, reversible, irreversible, overdue, premature,
     excessive, insufficient, generous, conditional, unconditional, opportunity, opportunities,
     problem, dilemma, victory, defeat, priorit*, no longer, make sense, makes sense, made sense,
-    expensive""",
+    expensive, danger, dangers, greater, bottleneck, miscalculation""",
     r"how \w+ly",
     r"(?<!so )far",
 )
@@ -196,7 +199,8 @@ REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells(?! us)|according to|announced|announces|insists?|insisted"
     r"|claims?|claimed|describes?|described|estimates?|estimated|argues?|argued|warns?|warned"
     r"|noted|added|answers? that|answered|complain(?:s|ed)?|reports?|reported|quoted|stated"
-    r"|declared|pledged|assumed|concluded"
+    r"|declared|pledged|assumed|concluded|cautions|cautioned|caution (?:against|that)|thinks"
+    r"|believes|urges|urged|acknowledges|acknowledged|admits|admitted|points? out|pointed out"
     # "The court is expected to rule ...": an agentless report of what others say or think.
     r"|(?:is|are|was|were) (?:widely |generally )?(?:expected|said|reported|believed|thought)"
     r" to"
