@@ -63,7 +63,8 @@ class Actor:
     Slack, `@name!` in the console); whether that makes a moderator is the engine's decision.
     None means the platform has not been asked yet (on Slack, asking costs a `users.info` call):
     the member counts as no moderator, and where the word would change an answer (a vote
-    receipt's tally) the engine says so instead of guessing.
+    receipt's tally) the engine says so instead of guessing. `channel` is where they are speaking,
+    in the platform's terms (None in the console): a poll opened there is announced there.
     """
 
     community: str
@@ -71,6 +72,7 @@ class Actor:
     name: str = ""
     platform_moderator: bool | None = False
     roles: frozenset[str] = frozenset()
+    channel: str | None = None
 
     @property
     def display(self) -> str:
@@ -147,11 +149,15 @@ class Claim:
 
 @dataclass(frozen=True)
 class Poll:
+    """A post's vote. `channel` is where it was opened (the platform's channel id), kept so that
+    the results of a poll closing on time are announced there, after a restart too."""
+
     post_id: int
     opened_at: datetime
     opened_by: str
     closes_at: datetime | None = None
     closed_at: datetime | None = None
+    channel: str | None = None
 
     def is_open(self, now: datetime) -> bool:
         if self.closed_at is not None:

@@ -271,7 +271,8 @@ class Engine:
                     f"Post {post.ref} has no claims to vote on yet; "
                     f"add one with the `claim add {post.ref} <text>` command."
                 )
-            poll = Poll(post.id, now, actor.user_id, now + duration if duration else None)
+            closes_at = now + duration if duration else None
+            poll = Poll(post.id, now, actor.user_id, closes_at, channel=actor.channel)
             await tx.save_poll(poll)
             how_long = f" for {_duration_words(duration)}" if duration else ""
             verb = "reopened" if existing else "opened"

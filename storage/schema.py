@@ -114,6 +114,7 @@ polls = sa.Table(
     sa.Column("opened_by", sa.String(120), nullable=False),
     sa.Column("closes_at", Time),
     sa.Column("closed_at", Time),
+    sa.Column("channel", sa.String(120)),  # where it was opened, to announce results there
 )
 
 votes = sa.Table(

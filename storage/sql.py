@@ -429,20 +429,23 @@ class SqlTransaction:
             "opened_by": poll.opened_by,
             "closes_at": poll.closes_at,
             "closed_at": poll.closed_at,
+            "channel": poll.channel,
         }
         stmt = _insert(self.conn, polls).values(post_id=poll.post_id, **values)
         await self.conn.execute(stmt.on_conflict_do_update(index_elements=["post_id"], set_=values))
 
     async def polls_due(self, now: datetime) -> list[tuple[str, Post, Poll]]:
         rows = await self.conn.execute(
-            sa.select(posts, polls.c.opened_at, polls.c.opened_by, polls.c.closes_at)
+            sa.select(
+                posts, polls.c.opened_at, polls.c.opened_by, polls.c.closes_at, polls.c.channel
+            )
             .join(polls, polls.c.post_id == posts.c.id)
             .where(polls.c.closed_at.is_(None), polls.c.closes_at <= now)
         )
         due = []
         for r in rows:
             post = _post(r)
-            poll = Poll(post.id, r.opened_at, r.opened_by, r.closes_at, None)
+            poll = Poll(post.id, r.opened_at, r.opened_by, r.closes_at, None, r.channel)
             due.append((post.community, post, poll))
         return due
 

@@ -660,6 +660,19 @@ async def test_a_poll_closing_on_time_is_announced_where_it_opened(
         await fake.until(lambda: fake.channel_messages()[0].custom_ids == [])
 
 
+async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_it_opened(
+    engine: Engine, clock: ManualClock, fake: FakeDiscord, mod: Member
+) -> None:
+    async with running(engine, fake):
+        await add_post(fake, mod)
+        await open_poll(fake, mod, duration="1h")
+    clock.advance(hours=2)
+    async with running(engine, fake, close_due_every=0.05):  # a new process knows no channels
+        await fake.until(lambda: len(fake.channel_messages()) == 2)
+        announced = fake.channel_messages()[1]
+        assert "closed on time" in announced.text
+
+
 async def test_help_shows_moderators_their_commands_only(
     fake: FakeDiscord, bot: DebateClient, mod: Member
 ) -> None:

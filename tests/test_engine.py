@@ -252,6 +252,19 @@ async def test_a_vote_needs_the_platforms_word_only_when_a_receipt_hangs_on_it(
     assert (dan.tally.agree, dan.tally.passed) == (2, 0)
 
 
+async def test_a_poll_remembers_the_channel_it_was_opened_in(
+    engine: Engine, clock: ManualClock
+) -> None:
+    added = await engine.add_post(MOD, "A title\nSome paragraphs of text.")
+    await engine.add_claim(MOD, added.post.ref, "A claim")
+    in_channel = Actor(COMMUNITY, MOD.user_id, platform_moderator=True, channel="C42")
+    opened = await engine.open_poll(in_channel, added.post.ref, timedelta(hours=1))
+    assert opened.poll.channel == "C42"
+    clock.advance(hours=2)
+    [closed] = await engine.close_due_polls()
+    assert closed.poll is not None and closed.poll.channel == "C42"
+
+
 async def test_results_arithmetic(engine: Engine) -> None:
     post = await debate(engine, claims=1)
     for name, choice in [("a", "agree"), ("b", "agree"), ("c", "disagree"), ("d", "pass")]:

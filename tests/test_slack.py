@@ -417,6 +417,27 @@ async def test_a_poll_that_closes_on_time_posts_results_where_it_was_opened(slac
     assert "closed on time" in texts_of(posted) and "1 agree" in texts_of(posted)
 
 
+async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_it_opened(
+    slack: Slack,
+) -> None:
+    await slack.command(MOD, "post A post\nwith text")
+    await slack.command(MOD, "claim add 1 A claim")
+    await slack.command(MOD, "open 1 for 1h", reply_to="opened")
+    await slack.app.drain()
+    restarted = build_app(
+        slack.engine, token="xoxb-test", signing_secret=SECRET, api_url=slack.api.api_url
+    )
+    try:
+        slack.clock.advance(hours=2)
+        await restarted.close_due_polls()
+        await restarted.drain()
+    finally:
+        await restarted.close()
+    posted = slack.api.of("chat.postMessage")[-1]
+    assert posted["channel"] == slack.sender.channel
+    assert "closed on time" in texts_of(posted)
+
+
 async def test_results_come_with_the_chart_uploaded_when_analysis_draws_one(
     make_slack: SlackFactory,
 ) -> None:

@@ -80,10 +80,13 @@ class DebateClient(discord.Client):
             log.info("synced %d commands to server %s", len(synced), guild_id)
 
     async def announce_closed(self, results: Results) -> None:
-        """Post the results of a poll that closed on time where it was opened, if we know where."""
+        """Post the results of a poll that closed on time where it was opened."""
         community, ref = results.post.community, results.post.ref
         self.polls.touch_post(community, ref)
         channel_id = self.polls.channels.get((community, ref))
+        opened_in = results.poll.channel if results.poll else None
+        if channel_id is None and opened_in and opened_in.isdigit():
+            channel_id = int(opened_in)
         if channel_id is None:
             log.info("poll on %s in %s closed; its channel is unknown here", ref, community)
             return

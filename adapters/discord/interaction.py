@@ -37,6 +37,7 @@ def actor_of(interaction: discord.Interaction[Any]) -> Actor:
         name=user.display_name,
         platform_moderator=permissions.manage_guild or permissions.administrator,
         roles=frozenset(str(role.id) for role in getattr(user, "roles", ())),
+        channel=str(interaction.channel_id) if interaction.channel_id else None,
     )
 
 

@@ -159,8 +159,8 @@ class _Edits:
 class PollBoard:
     """The poll messages this process knows of, and their debounced in-place updates.
 
-    Messages posted before a restart become known again at their first click. `channels` remembers
-    where each post's poll was opened, to announce results there when the poll closes on time.
+    Messages posted before a restart become known again at their first click. `channels` is where
+    this process posted each post's poll; after a restart the engine's `Poll.channel` says it.
     """
 
     engine: Engine

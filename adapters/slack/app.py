@@ -306,7 +306,9 @@ class SlackApp:
         """`work` for the asking member; a failure of ours becomes an apology, never a trace.
         `ask_slack=False` leaves the member's admin status unknown unless it is cached."""
         try:
-            actor = await self.members.actor(asker.team, asker.user, asker.name, ask=ask_slack)
+            actor = await self.members.actor(
+                asker.team, asker.user, asker.name, channel=asker.channel, ask=ask_slack
+            )
             return await work(actor)
         except DebateError as refusal:
             return Reply(refusal.message, error=True)
@@ -560,9 +562,10 @@ class SlackApp:
             await self.announce_closed(results)
 
     async def announce_closed(self, results: Results) -> None:
-        """Post the results of a poll that closed on time where it was opened, if known here."""
+        """Post the results of a poll that closed on time where it was opened."""
         community, post = results.post.community, results.post.ref
-        channel = self.board.channel(community, post)
+        opened_in = results.poll.channel if results.poll else None
+        channel = self.board.channel(community, post) or opened_in
         if channel is None:
             log.info("Slack: poll on %s in %s closed; its channel is unknown here", post, community)
             return

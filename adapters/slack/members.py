@@ -41,12 +41,25 @@ class Members:
         self._clock = clock
         self._admins: dict[tuple[str, str], tuple[float, asyncio.Future[bool]]] = {}
 
-    async def actor(self, team_id: str, user_id: str, name: str = "", *, ask: bool = True) -> Actor:
-        """The member as the engine sees them. With `ask=False` Slack is not asked: the platform's
-        word is what the cache knows, or None (unknown), which a vote can do without."""
+    async def actor(
+        self,
+        team_id: str,
+        user_id: str,
+        name: str = "",
+        *,
+        channel: str | None = None,
+        ask: bool = True,
+    ) -> Actor:
+        """The member as the engine sees them, speaking in `channel`. With `ask=False` Slack is not
+        asked: the platform's word is what the cache knows, or None (unknown), which a vote can
+        do without."""
         admin = await self.is_admin(team_id, user_id) if ask else self.known(team_id, user_id)
         return Actor(
-            community=community_of(team_id), user_id=user_id, name=name, platform_moderator=admin
+            community=community_of(team_id),
+            user_id=user_id,
+            name=name,
+            platform_moderator=admin,
+            channel=channel,
         )
 
     def known(self, team_id: str, user_id: str) -> bool | None:

@@ -129,8 +129,8 @@ class PollPlace:
 class PollBoard:
     """Where this process posted (or saw clicks on) each post's poll messages.
 
-    Only a cache: clicks carry their message, so a restart loses nothing but the channel where a
-    poll that closes on time announces its results.
+    Only a cache: clicks carry their message, and the engine keeps the channel each poll was
+    opened in, so a restart loses nothing a member would notice.
     """
 
     places: dict[tuple[str, str], PollPlace] = field(default_factory=dict)

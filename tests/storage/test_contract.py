@@ -192,13 +192,20 @@ async def test_polls_due_are_those_past_their_time_and_not_closed(store: SqlStor
         p2 = await tx.add_post("console:a", NewPost("later", "t"), "mod", T0)
         p3 = await tx.add_post("console:a", NewPost("no end", "t"), "mod", T0)
         p4 = await tx.add_post("console:a", NewPost("closed", "t"), "mod", T0)
-        await tx.save_poll(Poll(p1.id, T0, "mod", closes_at=T0 + timedelta(hours=1)))
+        due_in = timedelta(hours=1)
+        await tx.save_poll(Poll(p1.id, T0, "mod", closes_at=T0 + due_in, channel="C-where"))
         await tx.save_poll(Poll(p2.id, T0, "mod", closes_at=T0 + timedelta(days=1)))
         await tx.save_poll(Poll(p3.id, T0, "mod"))
         await tx.save_poll(Poll(p4.id, T0, "mod", T0 + timedelta(hours=1), closed_at=T0))
     async with store.transaction() as tx:
         due = await tx.polls_due(T0 + timedelta(hours=2))
     assert [(community, post.title) for community, post, _ in due] == [("console:a", "due")]
+    [(_, _, poll)] = due
+    assert poll == Poll(p1.id, T0, "mod", closes_at=T0 + due_in, channel="C-where")
+    async with store.transaction() as tx:  # a poll remembers where it was opened
+        await tx.save_poll(replace(poll, closed_at=T0 + due_in))
+        assert await tx.poll(p1.id) == replace(poll, closed_at=T0 + due_in)
+        assert (await tx.poll(p2.id)).channel is None  # type: ignore[union-attr]
 
 
 async def test_audit_log_newest_first(store: SqlStore) -> None:
