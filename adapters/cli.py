@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -56,6 +57,37 @@ CLOSE_DUE_POLLS_EVERY = 30.0  # seconds
 DIGEST_TICK_EVERY = 60.0
 
 
+class Stopped(Exception):
+    """A stop signal arrived: leaving the task group shuts every server down in order."""
+
+
+async def until_stopped() -> None:
+    """Raise `Stopped` at SIGTERM or SIGINT, so `run` stops as it would at Ctrl-C: servers stop
+    taking requests, votes under way are committed and answered, the database is closed. A
+    second signal has its default effect, for when a clean stop takes too long."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals = (signal.SIGTERM, signal.SIGINT)
+
+    def on_signal(received: signal.Signals) -> None:
+        log.warning("%s received; stopping (send it again to stop at once)", received.name)
+        for each in signals:
+            loop.remove_signal_handler(each)
+        stop.set()
+
+    try:
+        for each in signals:
+            loop.add_signal_handler(each, on_signal, each)
+    except NotImplementedError:  # no signal handlers in this event loop: Ctrl-C still works
+        await asyncio.Event().wait()
+    try:
+        await stop.wait()
+    finally:
+        for each in signals:
+            loop.remove_signal_handler(each)
+    raise Stopped
+
+
 async def cmd_run(cfg: configuration.Config, args: argparse.Namespace) -> int:
     """Every platform with credentials, in one process; with none, the console."""
     if not (cfg.discord_token or cfg.slack_bot_token):
@@ -77,6 +109,9 @@ async def cmd_run(cfg: configuration.Config, args: argparse.Namespace) -> int:
                     every(CLOSE_DUE_POLLS_EVERY, lambda: platforms.close_due_polls(engine))
                 )
                 running.create_task(every(DIGEST_TICK_EVERY, digests.tick))
+                running.create_task(until_stopped())
+        except* Stopped:
+            log.warning("stopped")
         except* configuration.ConfigError as errors:  # a token the platform refused
             failure = errors.exceptions[0]
     if failure is not None:

@@ -4,8 +4,10 @@ one database, against local fakes of Discord and of Slack (Socket Mode)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -63,3 +65,60 @@ async def test_one_process_serves_discord_and_slack_and_stops_cleanly(tmp_path: 
                 raise AssertionError(f"did not stop on SIGINT:\n{stderr.decode()}") from None
     assert bot.returncode in (0, 130), stderr.decode()
     assert b"Traceback" not in stderr, stderr.decode()
+
+
+async def test_sigterm_stops_cleanly_with_every_acknowledged_vote_stored_and_answered(
+    tmp_path: Path,
+) -> None:
+    """SIGTERM is how containers and service managers stop a bot: it must stop as Ctrl-C does,
+    committing and answering the clicks it already acknowledged (Slack gets its ack first)."""
+    database = tmp_path / "debate.db"
+    async with FakeSlackApi(admins={MOD}) as slack:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_APP_TOKEN": "xapp-test",
+            "SLACK_API_URL": slack.api_url,
+            "LOG_LEVEL": "WARNING",
+        }
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "adapters.cli",
+            "run",
+            cwd=ROOT,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        sender = SlackSender(slack)
+        try:
+            await slack.socket_connected(within=30)
+            for line in ("post A post\nwith text", "claim add 1 A claim", "open 1"):
+                command = dict(parse_qsl(sender.command(MOD, line).body))
+                await slack.send_envelope("slash_commands", command, within=10)
+            voters = [f"U{n:03d}" for n in range(20)]
+            clicks = [
+                json.loads(
+                    dict(parse_qsl(sender.click(user, "vote:agree", "1.1", reply_to=user).body))[
+                        "payload"
+                    ]
+                )
+                for user in voters
+            ]
+            await asyncio.gather(*(slack.send_envelope("interactive", c) for c in clicks))
+        finally:
+            bot.send_signal(signal.SIGTERM)  # every click acknowledged, some not yet committed
+            try:
+                _, stderr = await asyncio.wait_for(bot.communicate(), timeout=20)
+            except TimeoutError:
+                bot.kill()
+                _, stderr = await bot.communicate()
+                raise AssertionError(f"did not stop on SIGTERM:\n{stderr.decode()}") from None
+        assert bot.returncode == 0, stderr.decode()
+        assert b"stopped" in stderr and b"Traceback" not in stderr, stderr.decode()
+        assert b"token` will be unused" not in stderr, stderr.decode()
+        assert all("counted: agree" in texts_of(slack.responses[user][0]) for user in voters)
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM votes").fetchone() == (20,)

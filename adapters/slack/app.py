@@ -25,6 +25,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -186,6 +187,17 @@ def _ephemeral(message: render.Message) -> dict[str, Any]:
 
 def _in_channel(message: render.Message) -> dict[str, Any]:
     return {"response_type": "in_channel", "replace_original": False, **message.payload()}
+
+
+class _SameToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns at every start that
+    our client (made from that same token) takes precedence over it. Nothing is wrong: drop it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_SameToken())
 
 
 class SlackApp:

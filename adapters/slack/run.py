@@ -91,7 +91,9 @@ async def _http(slack: SlackApp, host: str, port: int) -> None:
     runner = web.AppRunner(slack.web_app(), access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        # At shutdown, requests under way get a few seconds (a vote click's ack takes
+        # milliseconds, a command's at most its ack budget), not aiohttp's default minute.
+        await web.TCPSite(runner, host, port, shutdown_timeout=5.0).start()
         log.info("Slack: HTTP mode, listening on %s:%d (/slack/events, /healthz)", host, port)
         await asyncio.Event().wait()
     finally:
