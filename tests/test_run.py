@@ -19,29 +19,61 @@ from tests.test_slack import MOD, texts_of
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def slack_settings(slack: FakeSlackApi) -> dict[str, str]:
+    """Slack in Socket Mode, its Web API the fake's."""
+    return {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_APP_TOKEN": "xapp-test",
+        "SLACK_API_URL": slack.api_url,
+    }
+
+
+async def start(database: Path, settings: dict[str, str]) -> asyncio.subprocess.Process:
+    """`debate-bot run` in a process of its own, on an SQLite file."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "LOG_LEVEL": "WARNING",
+        **settings,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "adapters.cli",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def stop(bot: asyncio.subprocess.Process, how: signal.Signals) -> str:
+    """Send the signal and wait for the process to end; returns what it wrote to stderr."""
+    bot.send_signal(how)
+    try:
+        _, stderr = await asyncio.wait_for(bot.communicate(), timeout=20)
+    except TimeoutError:
+        bot.kill()
+        _, stderr = await bot.communicate()
+        raise AssertionError(f"did not stop on {how.name}:\n{stderr.decode()}") from None
+    return stderr.decode()
+
+
+def assert_stopped_cleanly(bot: asyncio.subprocess.Process, stderr: str) -> None:
+    assert bot.returncode == 0, stderr
+    assert "stopped" in stderr and "Traceback" not in stderr, stderr
+    assert "`token` will be unused" not in stderr, stderr  # no noise from Bolt at start-up
+
+
 async def test_one_process_serves_discord_and_slack_and_stops_cleanly(tmp_path: Path) -> None:
     async with FakeDiscord() as discord, FakeSlackApi(admins={MOD}) as slack:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'debate.db'}",
+        discord_settings = {
             "DISCORD_TOKEN": discord.token,
             "DISCORD_API_BASE": discord.api_base,
             "DISCORD_GATEWAY_URL": discord.gateway_url,
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_APP_TOKEN": "xapp-test",
-            "SLACK_API_URL": slack.api_url,
-            "LOG_LEVEL": "WARNING",
         }
-        bot = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "adapters.cli",
-            "run",
-            cwd=ROOT,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        bot = await start(tmp_path / "debate.db", discord_settings | slack_settings(slack))
         try:
             await discord.wait_connected(within=30)
             await slack.socket_connected(within=30)
@@ -56,15 +88,8 @@ async def test_one_process_serves_discord_and_slack_and_stops_cleanly(tmp_path: 
             ack = await slack.send_envelope("slash_commands", command, within=10)
             assert "Added post 1" in texts_of(ack["payload"])  # numbered in its own community
         finally:
-            bot.send_signal(signal.SIGINT)
-            try:
-                _, stderr = await asyncio.wait_for(bot.communicate(), timeout=20)
-            except TimeoutError:
-                bot.kill()
-                _, stderr = await bot.communicate()
-                raise AssertionError(f"did not stop on SIGINT:\n{stderr.decode()}") from None
-    assert bot.returncode in (0, 130), stderr.decode()
-    assert b"Traceback" not in stderr, stderr.decode()
+            stderr = await stop(bot, signal.SIGINT)
+    assert_stopped_cleanly(bot, stderr)
 
 
 async def test_sigterm_stops_cleanly_with_every_acknowledged_vote_stored_and_answered(
@@ -74,24 +99,7 @@ async def test_sigterm_stops_cleanly_with_every_acknowledged_vote_stored_and_ans
     committing and answering the clicks it already acknowledged (Slack gets its ack first)."""
     database = tmp_path / "debate.db"
     async with FakeSlackApi(admins={MOD}) as slack:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_APP_TOKEN": "xapp-test",
-            "SLACK_API_URL": slack.api_url,
-            "LOG_LEVEL": "WARNING",
-        }
-        bot = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "adapters.cli",
-            "run",
-            cwd=ROOT,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        bot = await start(database, slack_settings(slack))
         sender = SlackSender(slack)
         try:
             await slack.socket_connected(within=30)
@@ -109,16 +117,8 @@ async def test_sigterm_stops_cleanly_with_every_acknowledged_vote_stored_and_ans
             ]
             await asyncio.gather(*(slack.send_envelope("interactive", c) for c in clicks))
         finally:
-            bot.send_signal(signal.SIGTERM)  # every click acknowledged, some not yet committed
-            try:
-                _, stderr = await asyncio.wait_for(bot.communicate(), timeout=20)
-            except TimeoutError:
-                bot.kill()
-                _, stderr = await bot.communicate()
-                raise AssertionError(f"did not stop on SIGTERM:\n{stderr.decode()}") from None
-        assert bot.returncode == 0, stderr.decode()
-        assert b"stopped" in stderr and b"Traceback" not in stderr, stderr.decode()
-        assert b"token` will be unused" not in stderr, stderr.decode()
+            stderr = await stop(bot, signal.SIGTERM)  # every click acknowledged, not all committed
+        assert_stopped_cleanly(bot, stderr)
         assert all("counted: agree" in texts_of(slack.responses[user][0]) for user in voters)
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM votes").fetchone() == (20,)
