@@ -88,12 +88,12 @@ async def serve_slack(slack: SlackApp, config: Config, *, host: str = "0.0.0.0")
 
 
 async def _http(slack: SlackApp, host: str, port: int) -> None:
-    runner = web.AppRunner(slack.web_app(), access_log=None)
+    runner = web.AppRunner(slack.web_app(), access_log=None, shutdown_timeout=5.0)
     await runner.setup()
     try:
         # At shutdown, requests under way get a few seconds (a vote click's ack takes
         # milliseconds, a command's at most its ack budget), not aiohttp's default minute.
-        await web.TCPSite(runner, host, port, shutdown_timeout=5.0).start()
+        await web.TCPSite(runner, host, port).start()
         log.info("Slack: HTTP mode, listening on %s:%d (/slack/events, /healthz)", host, port)
         await asyncio.Event().wait()
     finally:
