@@ -300,12 +300,38 @@ def evaluate(posts: list[Post], dump: Path | None) -> None:
         dump.write_text(json.dumps(held_out_scores, indent=1), encoding="utf-8")
 
 
+def train_final(train: list[Post]) -> tuple[Fitted, float, dict[str, object]]:
+    """C, hash weight and threshold by leave-one-post-out on `train`, then a fit on all of it."""
+    inner_f1, c, scale, emb_scale, threshold = choose(train)
+    print(f"chosen on {len(train)} posts: C={c} hash={scale} t={threshold:.2f} (F1 {inner_f1:.3f})")
+    chosen = {"C": c, "hash_scale": scale, "inner_f1": round(inner_f1, 4)}
+    return fit(train, c, scale, emb_scale), threshold, chosen
+
+
+def export(fitted: Fitted, threshold: float, chosen: dict[str, object], train: list[Post]) -> str:
+    """The fitted scorer as JSON, for `bot/extraction` to score with (no numpy needed)."""
+    return json.dumps(
+        {
+            "model": "logistic regression over bot.extraction.features",
+            "trained_on": [post.name for post in train],
+            **chosen,
+            "threshold": threshold,
+            "intercept": fitted.intercept,
+            "buckets": BUCKETS,
+            "dense": {
+                name: round(float(w), 6)
+                for name, w in zip(FEATURE_NAMES, fitted.coef_dense, strict=True)
+            },
+            "hashed": [round(float(w), 6) for w in fitted.coef_hashed],
+        },
+        indent=0,
+    )
+
+
 def test_once(train: list[Post], test: list[Post]) -> None:
     """Choose C, hash weight and threshold by leave-one-post-out on `train`, fit on all of it,
     and score `test` once, next to the rules."""
-    inner_f1, c, scale, emb_scale, threshold = choose(train)
-    print(f"chosen on {len(train)} posts: C={c} hash={scale} t={threshold:.2f} (F1 {inner_f1:.3f})")
-    fitted = fit(train, c, scale, emb_scale)
+    fitted, threshold, _ = train_final(train)
     rules: collections.Counter[str] = collections.Counter()
     model: collections.Counter[str] = collections.Counter()
     for post in test:
@@ -356,11 +382,17 @@ def main() -> None:
         "--test",
         help="a folder of tests/data (e.g. heldout4): train on the others, score it once",
     )
+    parser.add_argument(
+        "--exclude", action="append", default=[], help="a folder of tests/data not to train on"
+    )
+    parser.add_argument(
+        "--export", type=Path, help="fit on every post not held out and write the scorer here"
+    )
     args = parser.parse_args()
     RECALL_FLOOR = args.recall_floor
     if args.no_hash:
         HASH_SCALES = (0.0,)
-    posts = load_posts()
+    posts = [p for p in load_posts() if p.name.split("/")[0] not in args.exclude]
     if args.embeddings:
         add_embeddings(posts, args.embeddings)
     if args.c_grid:
@@ -372,6 +404,11 @@ def main() -> None:
         f"{sum(int(p.labels.sum()) for p in posts)} positive, {len(FEATURE_NAMES)} named "
         f"features + {BUCKETS} hashed"
     )
+    if args.export:
+        train = [p for p in posts if not p.name.startswith(f"{args.test}/")]
+        args.export.write_text(export(*train_final(train), train) + "\n", encoding="utf-8")
+        print(f"wrote {args.export}")
+        return
     if args.test:
         test = [p for p in posts if p.name.startswith(f"{args.test}/")]
         test_once([p for p in posts if not p.name.startswith(f"{args.test}/")], test)
