@@ -26,9 +26,10 @@ counted over posts as the scorer counts. That choice is nested inside an outer l
 loop, so each post is scored by a model, C, weight and threshold chosen without it. The rules are
 scored on the same posts as they stand (`read_cues(...).score >= CLAIM_THRESHOLD`).
 
-Result (tests/data/README.md): neither model, with or without embeddings, was clearly better on
-posts the cues were not written against, and embeddings cost three times the time budget, so
-`extract_claims` keeps the rules and nothing here is used at run time.
+Result (tests/data/README.md): with 17 posts, neither model, with or without embeddings, was
+clearly better on posts the cues were not written against, and embeddings cost three times the
+time budget; with 47 posts (round 5) the logistic regression beat the cues on fresh posts, and
+`--export` writes the scorer `bot/extraction` now ships (`scorer.json`, fitted on every post).
 """
 
 from __future__ import annotations

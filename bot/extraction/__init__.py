@@ -1,24 +1,27 @@
 """Offline claim extraction: the sentences of a post worth voting on, as draft claims.
 
 A moderator brings in a post and the bot proposes its arguable sentences as short claims. This
-runs with no network and no model: pysbd finds the sentences, `boilerplate` drops what is not the
-author's prose, `cues` scores how argumentative each sentence reads and whether it forecasts, and
-`wording` makes the short text members vote on. Every claim keeps the exact quote and its offsets
-so a moderator can always see where it came from.
+runs with no network and no model download: pysbd finds the sentences, `boilerplate` drops what is
+not the author's prose, `cues` reads how argumentative each sentence is and whether it forecasts,
+`learned` weighs those cues with the sentence's words and its neighbours into a score (weights
+fitted on the labelled posts and shipped in `scorer.json`), and `wording` makes the short text
+members vote on. Every claim keeps the exact quote and its offsets so a moderator can always see
+where it came from.
 """
 
 from __future__ import annotations
 
 from bot.domain import ClaimKind, DraftClaim
 from bot.extraction.boilerplate import article_lines, is_furniture_sentence
-from bot.extraction.cues import is_forecast, read_cues
+from bot.extraction.cues import is_forecast
+from bot.extraction.learned import shipped_scorer
 from bot.extraction.sentences import Sentence, split_lines, split_sentences, word_count
 from bot.extraction.wording import votable_text
 
 __all__ = ["CLAIM_THRESHOLD", "MIN_CLAIM_WORDS", "extract_claims"]
 
-# A sentence becomes a draft claim from this score on. Moderators curate the drafts, so the
-# threshold leans towards proposing a borderline sentence rather than missing it.
+# The hand-weighted cues alone (`cues.read_cues`) propose a sentence from this score on; they are
+# kept as the baseline the learned scorer is measured against (`tools/train_extractor.py`).
 CLAIM_THRESHOLD = 0.5
 # Shorter sentences ("Let me explain.", "He was wrong.") cannot stand alone as a claim.
 MIN_CLAIM_WORDS = 4
@@ -51,9 +54,10 @@ def extract_claims(text: str) -> list[DraftClaim]:
 
     Each claim's `quote` is exactly `text[start:end]`; its `text` is at most 280 characters.
     """
-    drafts = []
-    for sentence in candidate_sentences(text):
-        score = read_cues(sentence.text).score
-        if score >= CLAIM_THRESHOLD:
-            drafts.append(_draft(sentence, score))
-    return drafts
+    scorer = shipped_scorer()
+    candidates = candidate_sentences(text)
+    return [
+        _draft(sentence, score)
+        for sentence, score in zip(candidates, scorer.scores(candidates), strict=True)
+        if score >= scorer.threshold
+    ]

@@ -1,13 +1,13 @@
-"""Describe a candidate sentence as numbers, for a learned sentence scorer.
+"""Describe a candidate sentence as numbers, for the learned sentence scorer (`learned`).
 
-`extract_claims` does not use this: it scores with the hand-weighted cues. `tools/
-train_extractor.py` uses it to test whether a logistic regression over the same cues generalises
-better (it did not; see tests/data/README.md). Everything here is plain Python, so a scorer built
-on it would need no machine-learning library at run time.
+`tools/train_extractor.py` fits a logistic regression on these over the labelled posts; plain
+Python throughout, so scoring needs no machine-learning library at run time.
 
 * Named features: every cue family of `cues` as a flag, counts of the main lexicons, length,
-  where the sentence sits in the post and in its paragraph, punctuation, person, figures and
-  dates, tense, whether it forecasts, and how argumentative its neighbours and paragraph read.
+  where the sentence sits in its paragraph, punctuation, person, figures and dates, tense, whether
+  it forecasts, and how argumentative its neighbours and paragraph read. Nothing says where the
+  sentence sits in the whole post, or how the post reads as a whole: trained on web pages, such
+  features learn that a page's last sentence is a sign-off, and misjudge a pasted paragraph.
 * Hashed features: the sentence's lower-cased words and word pairs, each mapped to one of
   `buckets` slots by CRC-32 (stable across runs and machines, unlike `hash()`), as 0/1.
 """
@@ -50,9 +50,6 @@ DENSE_NAMES: tuple[str, ...] = (
     *(f"count:{name}" for name in _COUNTED),
     "log_words",
     "long",
-    "position",
-    "first_in_post",
-    "last_in_post",
     "first_in_line",
     "last_in_line",
     "log_sentences_in_line",
@@ -85,8 +82,6 @@ CONTEXT_NAMES: tuple[str, ...] = (
     "next_narrates",
     "line_argues",
     "line_narrates",
-    "post_argues",
-    "post_narrates",
     "log_line_words",
 )
 FEATURE_NAMES: tuple[str, ...] = DENSE_NAMES + CONTEXT_NAMES
@@ -94,14 +89,9 @@ _ARGUING = [i for i, name in enumerate(CUE_NAMES) if cues.WEIGHTS[name] > 0]
 _NARRATING = [i for i, name in enumerate(CUE_NAMES) if cues.WEIGHTS[name] < 0]
 
 
-def dense_features(
-    sentence: Sentence, index: int, total: int, line_count: int, line_index: int
-) -> list[float]:
-    """The named features of one sentence, in `DENSE_NAMES` order.
-
-    `index` and `total` place the sentence among the post's candidates; `line_index` and
-    `line_count` place it among the sentences of its line (its paragraph).
-    """
+def dense_features(sentence: Sentence, line_count: int, line_index: int) -> list[float]:
+    """The named features of one sentence, in `DENSE_NAMES` order; `line_index` and `line_count`
+    place it among the sentences of its line (its paragraph)."""
     text = sentence.text
     words = cues._prepare(text)
     checks = cues.cue_checks(text)
@@ -113,9 +103,6 @@ def dense_features(
     values += [
         math.log(n_words),
         float(n_words > 35),
-        index / max(total - 1, 1),
-        float(index == 0),
-        float(index == total - 1),
         float(line_index == 0),
         float(line_index == line_count - 1),
         math.log(line_count),
@@ -165,8 +152,6 @@ def post_features(sentences: Sequence[Sentence]) -> list[list[float]]:
         rows.append(
             dense_features(
                 sentence,
-                index=position,
-                total=len(sentences),
                 line_count=len(siblings),
                 line_index=siblings.index(position),
             )
@@ -183,8 +168,6 @@ def post_features(sentences: Sequence[Sentence]) -> list[list[float]]:
             narrates[position + 1] if position < last else 0.0,
             _mean([argues[i] for i in others]),
             _mean([narrates[i] for i in others]),
-            _mean(argues),
-            _mean(narrates),
             math.log1p(word_count(sentence.line.text)),
         ]
     return rows
