@@ -195,6 +195,9 @@ def test_a_one_line_post_is_not_mistaken_for_its_title() -> None:
         "A new administration in Washington might decide that Taiwan is not worth the risk.",
         "Expect those protests to grow louder as accession gets closer.",
         "Most analysts do not expect an invasion.",
+        "I would put the odds of a ceasefire before spring at better than even.",
+        "The war is heading towards a long stalemate that neither side can break.",
+        "My prediction: the summit ends without a deal.",
     ],
 )
 def test_forecasts_are_marked_as_predictions(sentence: str) -> None:

@@ -72,7 +72,10 @@ NORMATIVE = Lexicon(
 HYPOTHETICAL = Lexicon("would, wouldn't, could, couldn't, might, may")
 FUTURE = Lexicon(
     """will, won't, shall, likely, unlikely, probably, predict, going to, bound to, set to,
-    poised to, on track to, my guess, my bet, is expected to, are expected to""",
+    poised to, on track to, my guess, my bet, is expected to, are expected to, my prediction,
+    our prediction, heading for, heading towards, heading toward, headed for, on course for,
+    on course to, the odds, odds of, odds are, chances are, the chances of, better than even,
+    a safe bet""",
     r"(?:^|(?:i|we) (?:\w+ )?)expect",
 )
 # A horizon in time: "by 2030", "within the next two years", "later in the decade".
