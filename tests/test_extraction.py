@@ -26,8 +26,8 @@ TUNED = sorted((DATA / "tuned").glob("[0-9][0-9].txt"))
 ROUND_TWO = sorted((DATA / "heldout").glob("[0-9][0-9].txt"))
 # Held out in round 3, tuning data since round 4.
 ROUND_THREE = sorted((DATA / "heldout3").glob("[0-9][0-9].txt"))
-# Held out in rounds 4 and 5, and written for training; the shipped scorer is fitted on all.
-LATER = sorted(DATA.glob("heldout[45]/[0-9][0-9].txt")) + sorted(DATA.glob("train5/*[0-9].txt"))
+# Held out in rounds 4 on, and written for training; the shipped scorer is fitted on them.
+LATER = sorted(DATA.glob("heldout[4-9]/[0-9][0-9].txt")) + sorted(DATA.glob("train5/*[0-9].txt"))
 ALL_POSTS = TUNED + ROUND_TWO + ROUND_THREE + LATER
 
 
