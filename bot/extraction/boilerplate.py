@@ -69,6 +69,11 @@ _FURNITURE_SENTENCE = re.compile(
     r"|story) (?:was|first) (?:originally )?(?:published|appeared)|(?:additional )?reporting by"
     r"|editing by|thanks? (?:you )?(?:so much )?for reading|housekeeping)\b"
     r"|\bcontributed (?:reporting|to this (?:report|article|story))\b"
+    # A wire story's note on who would not talk, and a Q&A's introduction of its guest.
+    r"|\b(?:did not|didn't) (?:immediately )?(?:respond|reply) to (?:a |an |our )?(?:request|email"
+    r"|message|questions?)s? for comment\b|\b(?:declined|could not be reached) (?:to comment|for"
+    r" comment)\b|^we (?:asked|spoke to|talked to|put \w+ questions to) .*\b(?:fellow|professor"
+    r"|expert|analyst|researcher|director|editor|correspondent|scholar|economist)\b"
     r"|\b(?:views|opinions) (?:expressed )?(?:here |in this \w+ )?(?:are|is|reflects?|do not)\b"
     r"|\bnot necessarily (?:reflect|those)\b",
     re.IGNORECASE,
