@@ -666,11 +666,16 @@ async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_i
     async with running(engine, fake):
         await add_post(fake, mod)
         await open_poll(fake, mod, duration="1h")
+    [poll] = fake.channel_messages()
     clock.advance(hours=2)
     async with running(engine, fake, close_due_every=0.05):  # a new process knows no channels
         await fake.until(lambda: len(fake.channel_messages()) == 2)
         announced = fake.channel_messages()[1]
         assert "closed on time" in announced.text
+        # The poll message still shows its buttons: a click on it is refused and redraws it.
+        late = await fake.click(fake.member("ann"), poll, vote_button(poll, "1.1", "agree"))
+        assert "closed" in (await late.reply()).text
+        await fake.until(lambda: fake.channel_messages()[0].custom_ids == [])
 
 
 async def test_help_shows_moderators_their_commands_only(

@@ -423,19 +423,35 @@ async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_i
     await slack.command(MOD, "post A post\nwith text")
     await slack.command(MOD, "claim add 1 A claim")
     await slack.command(MOD, "open 1 for 1h", reply_to="opened")
-    await slack.app.drain()
+    [poll] = await slack.poll_messages()
     restarted = build_app(
         slack.engine, token="xoxb-test", signing_secret=SECRET, api_url=slack.api.api_url
     )
+    runner = web.AppRunner(restarted.web_app(), access_log=None)
+    await runner.setup()
     try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         slack.clock.advance(hours=2)
         await restarted.close_due_polls()
         await restarted.drain()
+        posted = slack.api.of("chat.postMessage")[-1]
+        assert posted["channel"] == slack.sender.channel
+        assert "closed on time" in texts_of(posted)
+
+        # The poll message still shows its buttons: a click on it is refused and redraws it.
+        slack.url = f"http://127.0.0.1:{port}/slack/events"
+        late = await slack.click("U1", "1.1", "agree", poll, reply_to="late")
+        assert late.status == 200
+        await restarted.drain()
     finally:
+        await runner.cleanup()
         await restarted.close()
-    posted = slack.api.of("chat.postMessage")[-1]
-    assert posted["channel"] == slack.sender.channel
-    assert "closed on time" in texts_of(posted)
+    assert "closed" in slack.replies("late")[0]
+    redrawn = slack.api.of("chat.update")[-1]
+    assert redrawn["ts"] == poll["ts"]
+    assert not any(b["type"] == "actions" for b in redrawn["blocks"])
 
 
 async def test_results_come_with_the_chart_uploaded_when_analysis_draws_one(

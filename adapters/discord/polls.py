@@ -22,9 +22,10 @@ import discord
 from adapters.discord import render
 from adapters.discord.interaction import actor_of, in_time, refuse, reply
 from adapters.discord.render import Message
-from bot import text
+from bot import parsing, text
 from bot.domain import Choice
 from bot.engine import Engine, PollOpened
+from bot.errors import ClaimNotVotable, PollClosed
 from bot.results import Results
 
 log = logging.getLogger(__name__)
@@ -199,18 +200,23 @@ class PollBoard:
             await reply(interaction, render.receipt(vote))
         except Exception as error:
             await refuse(interaction, error)
+            if isinstance(error, PollClosed | ClaimNotVotable):  # an out-of-date message: redraw it
+                self._learn(interaction, actor.community, parsing.claim_ref(ref)[0], ref)
             return
+        self._learn(interaction, actor.community, vote.claim.post_number, ref)
+
+    def _learn(
+        self, interaction: discord.Interaction[Any], community: str, post: int, ref: str
+    ) -> None:
+        """Remember the clicked poll message (known again after a restart) and refresh it."""
         message = interaction.message
-        if message is not None and message.id not in self.messages:
+        if message is None:
+            return
+        if message.id not in self.messages:
             self.messages[message.id] = PollMessage(
-                actor.community,
-                str(vote.claim.post_number),
-                message.channel.id,
-                message.id,
-                refs_on(message) or (ref,),
+                community, str(post), message.channel.id, message.id, refs_on(message) or (ref,)
             )
-        if message is not None:
-            self.touch(message.id)
+        self.touch(message.id)
 
     def touch_post(self, community: str, post_ref: str) -> None:
         """The post's votes or state changed: refresh every poll message of it we know."""

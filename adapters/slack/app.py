@@ -41,7 +41,7 @@ from bot.commands import Reply, execute
 from bot.digest import Digest
 from bot.domain import Actor, Settings
 from bot.engine import Engine, PollOpened, VoteReceipt
-from bot.errors import DebateError
+from bot.errors import ClaimNotVotable, DebateError, PollClosed
 from bot.results import Results
 
 from . import render
@@ -361,7 +361,7 @@ class SlackApp:
 
     async def _vote(self, asker: Asker, ref: str, choice: str, clicked: PollMessage | None) -> None:
         reply = await self._guarded(
-            asker, lambda actor: self._cast(asker, actor, ref, choice), ask_slack=False
+            asker, lambda actor: self._cast(asker, actor, ref, choice, clicked), ask_slack=False
         )
         receipt = reply.payload if isinstance(reply.payload, VoteReceipt) else None
         if asker.in_home:
@@ -377,11 +377,22 @@ class SlackApp:
             if message is clicked or receipt.claim.ref in message.refs:
                 self._refresh_soon(asker.community, post, message)
 
-    async def _cast(self, asker: Asker, actor: Actor, ref: str, choice: str) -> Reply:
+    async def _cast(
+        self, asker: Asker, actor: Actor, ref: str, choice: str, clicked: PollMessage | None
+    ) -> Reply:
         """A click is a vote, as `/debate vote <ref> <choice>` is, with no line to parse. Slack is
         asked whether the member is an admin only when the engine says the receipt's tally hangs
-        on it (tallies hidden until the poll closes, except from moderators)."""
-        receipt = await self.engine.cast_vote(actor, ref, parsing.choice(choice))
+        on it (tallies hidden until the poll closes, except from moderators). A click on a poll
+        message that is out of date (its poll closed, its claim retired, perhaps while this
+        process was down) is refused, and the message redrawn as things stand."""
+        try:
+            receipt = await self.engine.cast_vote(actor, ref, parsing.choice(choice))
+        except (PollClosed, ClaimNotVotable):
+            if clicked is not None:
+                post = str(parsing.claim_ref(ref)[0])
+                known = self.board.seen(asker.community, post, clicked)
+                self._refresh_soon(asker.community, post, known)
+            raise
         visible = receipt.tally_visible
         if visible is None:
             visible = await self.members.is_admin(asker.team, asker.user)
