@@ -147,12 +147,12 @@ def serve_app(
 
             web_app = bolt.web_app(path="/slack/events")
         else:
-            from adapters.slack import build_app
+            from adapters.slack import SlackApp
             from bot.engine import Engine
             from storage.sql import SqlStore
 
             store = await SqlStore.open(f"sqlite+aiosqlite:///{db}", run_migrations=False)
-            slack = build_app(
+            slack = SlackApp(
                 Engine(store), token="xoxb-bench", signing_secret=SECRET, api_url=api_url
             )
             web_app = slack.web_app()

@@ -32,7 +32,12 @@ class UnknownClaim(DebateError):
         )
 
 
-class PollClosed(DebateError):
+class OutOfDate(DebateError):
+    """The vote's poll or claim has changed since its buttons were shown: whatever message shows
+    them is out of date, and adapters redraw it."""
+
+
+class PollClosed(OutOfDate):
     def __init__(self, post_ref: str) -> None:
         super().__init__(f"The poll on post {post_ref} is closed; votes are no longer taken.")
 
@@ -45,7 +50,7 @@ class PollNotOpen(DebateError):
         )
 
 
-class ClaimNotVotable(DebateError):
+class ClaimNotVotable(OutOfDate):
     def __init__(self, ref: str, status: str) -> None:
         super().__init__(f"Claim {ref} is {status}, not up for a vote.")
 

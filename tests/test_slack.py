@@ -19,7 +19,7 @@ from aiohttp import web
 from slack_sdk.errors import SlackApiError
 
 from adapters.config import Config
-from adapters.slack import SlackApp, build_app, run_slack
+from adapters.slack import SlackApp, run_slack
 from adapters.slack.render import escape
 from bot.commands import SUBCOMMANDS, execute
 from bot.domain import Actor, Choice
@@ -142,7 +142,7 @@ async def make_slack(tmp_path: Path) -> AsyncIterator[SlackFactory]:
         clock = ManualClock()
         engine = Engine(store, clock, fetcher=fetcher)
         api = await FakeSlackApi(admins={MOD}).start()
-        app = build_app(
+        app = SlackApp(
             engine,
             token="xoxb-test",
             signing_secret=SECRET,
@@ -424,7 +424,7 @@ async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_i
     await slack.command(MOD, "claim add 1 A claim")
     await slack.command(MOD, "open 1 for 1h", reply_to="opened")
     [poll] = await slack.poll_messages()
-    restarted = build_app(
+    restarted = SlackApp(
         slack.engine, token="xoxb-test", signing_secret=SECRET, api_url=slack.api.api_url
     )
     runner = web.AppRunner(restarted.web_app(), access_log=None)

@@ -83,14 +83,11 @@ class DebateClient(discord.Client):
         """Post the results of a poll that closed on time where it was opened."""
         community, ref = results.post.community, results.post.ref
         self.polls.touch_post(community, ref)
-        channel_id = self.polls.channels.get((community, ref))
         opened_in = results.poll.channel if results.poll else None
-        if channel_id is None and opened_in and opened_in.isdigit():
-            channel_id = int(opened_in)
-        if channel_id is None:
-            log.info("poll on %s in %s closed; its channel is unknown here", ref, community)
+        if not (opened_in and opened_in.isdigit()):
+            log.info("poll on %s in %s closed; it was not opened in a channel", ref, community)
             return
-        channel = self.get_partial_messageable(channel_id)
+        channel = self.get_partial_messageable(int(opened_in))
         for message in render.results(results, heading="Poll closed on time"):
             await channel.send(**message.kwargs())
 

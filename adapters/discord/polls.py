@@ -25,7 +25,7 @@ from adapters.discord.render import Message
 from bot import parsing, text
 from bot.domain import Choice
 from bot.engine import Engine, PollOpened
-from bot.errors import ClaimNotVotable, PollClosed
+from bot.errors import OutOfDate
 from bot.results import Results
 
 log = logging.getLogger(__name__)
@@ -160,15 +160,14 @@ class _Edits:
 class PollBoard:
     """The poll messages this process knows of, and their debounced in-place updates.
 
-    Messages posted before a restart become known again at their first click. `channels` is where
-    this process posted each post's poll; after a restart the engine's `Poll.channel` says it.
+    Messages posted before a restart become known again at their first click; where each poll
+    was opened, for announcing its results, is the engine's `Poll.channel`.
     """
 
     engine: Engine
     client: discord.Client
     interval: float = 2.0
     answer_within: float = 2.0  # a vote slower than this is acknowledged first
-    channels: dict[tuple[str, str], int] = field(default_factory=dict)
     messages: dict[int, PollMessage] = field(default_factory=dict)
     _edits: dict[int, _Edits] = field(default_factory=dict)
 
@@ -186,7 +185,6 @@ class PollBoard:
                 community, post_ref, channel.id, message.id, refs, _snapshot(shown)
             )
             sent.append(message)
-        self.channels[(community, post_ref)] = channel.id
         return sent
 
     async def clicked(
@@ -200,7 +198,7 @@ class PollBoard:
             await reply(interaction, render.receipt(vote))
         except Exception as error:
             await refuse(interaction, error)
-            if isinstance(error, PollClosed | ClaimNotVotable):  # an out-of-date message: redraw it
+            if isinstance(error, OutOfDate):  # the clicked message is out of date: redraw it
                 self._learn(interaction, actor.community, parsing.claim_ref(ref)[0], ref)
             return
         self._learn(interaction, actor.community, vote.claim.post_number, ref)

@@ -1,11 +1,11 @@
 """The Slack adapter: debate-bot as a Slack app (slack-bolt `AsyncApp`), over HTTP or Socket Mode.
 
-`build_app` makes the app for an engine; `run_slack` serves it as configured until cancelled.
+`SlackApp` is the app for an engine; `run_slack` serves it as configured until cancelled.
 """
 
 from __future__ import annotations
 
 from .app import SlackApp
-from .run import build_app, run_slack, serve_slack, slack_app
+from .run import run_slack, serve_slack, slack_app
 
-__all__ = ["SlackApp", "build_app", "run_slack", "serve_slack", "slack_app"]
+__all__ = ["SlackApp", "run_slack", "serve_slack", "slack_app"]

@@ -41,7 +41,7 @@ from bot.commands import Reply, execute
 from bot.digest import Digest
 from bot.domain import Actor, Settings
 from bot.engine import Engine, PollOpened, VoteReceipt
-from bot.errors import ClaimNotVotable, DebateError, PollClosed
+from bot.errors import DebateError, OutOfDate
 from bot.results import Results
 
 from . import render
@@ -387,7 +387,7 @@ class SlackApp:
         process was down) is refused, and the message redrawn as things stand."""
         try:
             receipt = await self.engine.cast_vote(actor, ref, parsing.choice(choice))
-        except (PollClosed, ClaimNotVotable):
+        except OutOfDate:
             if clicked is not None:
                 post = str(parsing.claim_ref(ref)[0])
                 known = self.board.seen(asker.community, post, clicked)
@@ -530,7 +530,7 @@ class SlackApp:
             ts = await self._post_in_channel(channel, message, response_url)
             if ts and channel:
                 posted.append(PollMessage(channel, ts, refs, number, len(pages)))
-        self.board.posted(community, post, channel, posted)
+        self.board.posted(community, post, posted)
 
     async def post_results(
         self,
@@ -587,8 +587,7 @@ class SlackApp:
     async def announce_closed(self, results: Results) -> None:
         """Post the results of a poll that closed on time where it was opened."""
         community, post = results.post.community, results.post.ref
-        opened_in = results.poll.channel if results.poll else None
-        channel = self.board.channel(community, post) or opened_in
+        channel = results.poll.channel if results.poll else None
         if channel is None:
             log.info("Slack: poll on %s in %s closed; its channel is unknown here", post, community)
             return

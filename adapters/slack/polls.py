@@ -120,35 +120,27 @@ class PollMessage:
 
 
 @dataclass
-class PollPlace:
-    channel: str | None
-    messages: list[PollMessage] = field(default_factory=list)
-
-
-@dataclass
 class PollBoard:
     """Where this process posted (or saw clicks on) each post's poll messages.
 
     Only a cache: clicks carry their message, and the engine keeps the channel each poll was
-    opened in, so a restart loses nothing a member would notice.
+    opened in (`Poll.channel`), so a restart loses nothing a member would notice.
     """
 
-    places: dict[tuple[str, str], PollPlace] = field(default_factory=dict)
+    places: dict[tuple[str, str], list[PollMessage]] = field(default_factory=dict)
     _by_ts: dict[tuple[str, str], PollMessage] = field(default_factory=dict)
 
-    def posted(
-        self, community: str, post: str, channel: str | None, messages: list[PollMessage]
-    ) -> None:
-        self.places[(community, post)] = PollPlace(channel, messages)
+    def posted(self, community: str, post: str, messages: list[PollMessage]) -> None:
+        self.places[(community, post)] = list(messages)
         self._by_ts.update(((m.channel, m.ts), m) for m in messages)
 
     def seen(self, community: str, post: str, message: PollMessage) -> PollMessage:
         """Remember a poll message learnt from a click; the one already known, if it is."""
-        place = self.places.setdefault((community, post), PollPlace(message.channel))
-        for known in place.messages:
+        messages = self.places.setdefault((community, post), [])
+        for known in messages:
             if (known.channel, known.ts) == (message.channel, message.ts):
                 return known
-        place.messages.append(message)
+        messages.append(message)
         self._by_ts[(message.channel, message.ts)] = message
         return message
 
@@ -157,12 +149,7 @@ class PollBoard:
         return self._by_ts.get((channel, ts))
 
     def of(self, community: str, post: str) -> list[PollMessage]:
-        place = self.places.get((community, post))
-        return list(place.messages) if place else []
-
-    def channel(self, community: str, post: str) -> str | None:
-        place = self.places.get((community, post))
-        return place.channel if place else None
+        return list(self.places.get((community, post), []))
 
 
 # -- debounced refresh ------------------------------------------------------------------------

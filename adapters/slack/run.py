@@ -11,33 +11,11 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from adapters.config import Config, ConfigError
 from bot.engine import Engine
 
-from .app import ChartMaker, SlackApp
+from .app import SlackApp
 
 log = logging.getLogger(__name__)
 
 CLOSE_DUE_POLLS_EVERY = 30.0  # seconds
-
-
-def build_app(
-    engine: Engine,
-    *,
-    token: str,
-    signing_secret: str,
-    api_url: str | None = None,
-    debounce_seconds: float = 1.0,
-    ack_budget: float = 2.0,
-    chart: ChartMaker | None = None,
-) -> SlackApp:
-    """The Slack app over `engine`; its Bolt `AsyncApp` is `.app`. Call inside the event loop."""
-    return SlackApp(
-        engine,
-        token=token,
-        signing_secret=signing_secret,
-        api_url=api_url,
-        debounce_seconds=debounce_seconds,
-        ack_budget=ack_budget,
-        chart=chart,
-    )
 
 
 async def run_slack(
@@ -70,7 +48,7 @@ def slack_app(engine: Engine, config: Config) -> SlackApp:
         raise ConfigError(
             "SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
         )
-    return build_app(
+    return SlackApp(
         engine, token=token, signing_secret=signing_secret, api_url=config.slack_api_url
     )
 

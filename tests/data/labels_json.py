@@ -3,26 +3,28 @@ how far two people agree (see README.md, "How far two labellers agree").
 
 Usage: labels_json.py POST LABELS_DIR
 
-POST is a post's `NN.txt`; its labels are `LABELS_DIR/NN.claims.txt`, in the scorer's format.
+POST is a post's `NN.txt`; its labels are `LABELS_DIR/NN.claims.txt`, read by the shared scorer's
+own `load_gold` (`../shared/eval/score.py`, beside this checkout), so both sides parse alike.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import re
 import sys
 from pathlib import Path
 
-LABEL = re.compile(r"\s*(\{(\w+)\})?\s*(.*?)\s*\[(.*)\]\s*$")
+SCORER = Path(__file__).resolve().parents[3] / "shared" / "eval" / "score.py"
 
 
 def main(post: Path, labels: Path) -> None:
-    rows = []
-    for line in (labels / f"{post.stem}.claims.txt").read_text(encoding="utf-8").splitlines():
-        match = LABEL.match(line)
-        if match:
-            kind = match.group(2) or "claim"
-            rows.append({"text": match.group(3), "quote": match.group(4), "kind": kind})
+    spec = importlib.util.spec_from_file_location("score", SCORER)
+    if spec is None or spec.loader is None:
+        sys.exit(f"labels_json.py: the shared scorer is not at {SCORER}")
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    gold = score.load_gold(labels / f"{post.stem}.claims.txt")
+    rows = [{"text": g["text"], "quote": g["source"], "kind": g["kind"]} for g in gold]
     print(json.dumps(rows, ensure_ascii=False))
 
 
