@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain import MAX_CLAIM_CHARS, ClaimKind, DraftClaim
-from bot.extraction import CLAIM_THRESHOLD, candidate_sentences, extract_claims
+from bot.extraction import CLAIM_THRESHOLD, candidate_sentences, extract_claims, short_answers
 from bot.extraction.cues import cue_checks, is_forecast, read_cues
 from bot.extraction.features import FEATURE_NAMES, hashed_features, post_features
 from bot.extraction.learned import LearnedScorer, shipped_scorer
@@ -68,12 +68,17 @@ def test_claims_come_in_post_order_and_never_overlap(post: Path) -> None:
 
 @pytest.mark.parametrize("post", ALL_POSTS, ids=lambda p: p.name)
 def test_claim_texts_are_votable(post: Path) -> None:
+    questions = {
+        answer.start: question.text for question, answer in short_answers(post.read_text())
+    }
     for claim in _claims(post):
         assert 0 < len(claim.text) <= MAX_CLAIM_CHARS
         assert not claim.text[0].islower()
         assert 0.0 <= claim.score <= 1.0
-        # Faithful: the text only drops words from the quote, never adds any.
-        assert set(_words(claim.text)) <= set(_words(claim.quote))
+        # Faithful: the text only drops words from the quote (and the question a short answer
+        # answers), never adds any.
+        said = f"{questions.get(claim.start, '')} {claim.quote}"
+        assert set(_words(claim.text)) <= set(_words(said))
 
 
 def test_a_sentence_over_the_limit_is_trimmed_without_inventing_words() -> None:
@@ -373,5 +378,54 @@ def test_every_candidate_gets_one_finite_value_per_named_feature(post: Path) -> 
 def test_hashed_features_are_the_same_on_every_run_and_machine() -> None:
     # CRC-32, not the salted hash(): the slots are part of any weights file ever trained.
     assert hashed_features("NATO should act.", 2048) == [150, 536, 539, 823, 1324, 1505, 1873]
-    assert hashed_features("nato  SHOULD act", 2048) == hashed_features("NATO should act.", 2048)
+    assert hashed_features("nato  should act", 2048) == hashed_features("NATO should act.", 2048)
     assert all(0 <= slot < 64 for slot in hashed_features("A long sentence " * 20, 64))
+
+
+def test_hashed_features_learn_no_names_or_figures() -> None:
+    # What a post says about Ankara teaches the scorer nothing about the next post, on Cairo.
+    assert hashed_features("Officials in Turkey said Ankara would pay $300 billion.", 2048) == (
+        hashed_features("Officials in Egypt said Cairo would pay $12 billion.", 2048)
+    )
+    assert hashed_features("Officials said it would pay.", 2048) != (
+        hashed_features("Officials in Egypt said it would pay.", 2048)
+    )
+
+
+QA_POST = """Q&A: Belarus after the election
+
+How did the election go?
+
+Four token candidates ran against Lukashenko. It worked.
+
+Is Washington right to deal with him?
+
+Partly. Getting people out of prison is worth a great deal.
+
+Will others follow Moscow?
+
+Probably, but slowly.
+
+(31:50) Can the militias be brought under state control?
+
+(47:20)
+"""
+
+
+def test_a_short_answer_to_a_question_is_proposed_with_the_question() -> None:
+    claims = {claim.quote: claim for claim in extract_claims(QA_POST)}
+    partly = claims["Partly."]
+    assert partly.text == "Is Washington right to deal with him? Partly."
+    assert partly.kind is ClaimKind.CLAIM
+    assert QA_POST[partly.start : partly.end] == "Partly."
+    slowly = claims["Probably, but slowly."]
+    assert slowly.text == "Will others follow Moscow? Probably, but slowly."
+    assert slowly.kind is ClaimKind.PREDICTION
+    assert [claim.start for claim in claims.values()] == sorted(c.start for c in claims.values())
+
+
+def test_a_short_sentence_is_an_answer_only_right_after_a_question() -> None:
+    quotes = [claim.quote for claim in extract_claims(QA_POST)]
+    assert "It worked." not in quotes  # closes a paragraph, answers nothing
+    assert "(47:20)" not in quotes  # a timestamp, not an answer
+    assert extract_claims("Partly.") == []

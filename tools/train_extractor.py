@@ -57,7 +57,7 @@ from bot.extraction.features import FEATURE_NAMES, hashed_features, post_feature
 DATA = ROOT / "tests" / "data"
 BUCKETS = 2048
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
-HASH_SCALES = (0.0, 0.3, 1.0)
+HASH_SCALES = (0.0, 0.3, 1.0, 1.5)
 # Weight of the embedding block against the named features (`--embeddings concat` only).
 EMB_SCALES: tuple[float, ...] = (1.0,)
 EMB_COLUMNS = 0  # the last EMB_COLUMNS dense columns are the embedding
@@ -106,9 +106,12 @@ class Post:
     covers: np.ndarray
 
 
-def load_posts() -> list[Post]:
+def load_posts(exclude: tuple[str, ...] = ()) -> list[Post]:
+    """Every labelled post of `tests/data/`, but those in the folders `exclude` names."""
     posts = []
-    for path in sorted(DATA.glob("*/[0-9][0-9].txt")):
+    for path in sorted(DATA.glob("*/[0-9][0-9].txt")) + sorted(DATA.glob("*/[0-9][0-9][0-9].txt")):
+        if path.parent.name in exclude:
+            continue
         sentences = candidate_sentences(path.read_text(encoding="utf-8"))
         quotes = [s.text for s in sentences]
         gold = load_gold(path.with_suffix("").with_suffix(".claims.txt"))
@@ -399,7 +402,7 @@ def main() -> None:
     RECALL_FLOOR = args.recall_floor
     if args.no_hash:
         HASH_SCALES = (0.0,)
-    posts = [p for p in load_posts() if p.name.split("/")[0] not in args.exclude]
+    posts = load_posts(exclude=tuple(args.exclude))
     if args.embeddings:
         add_embeddings(posts, args.embeddings)
     if args.c_grid:

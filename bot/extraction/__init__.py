@@ -7,18 +7,26 @@ not the author's prose, `cues` reads how argumentative each sentence is and whet
 fitted on the labelled posts and shipped in `scorer.json`), and `wording` makes the short text
 members vote on. Every claim keeps the exact quote and its offsets so a moderator can always see
 where it came from.
+
+One kind of claim is too short for the scorer to judge: the answer that opens a paragraph right
+after a question ("Is Washington right to deal with him?" / "Partly."). In a Q&A that is the
+author's verdict on the question, so it is always proposed, and members vote on question and
+answer together.
 """
 
 from __future__ import annotations
+
+import itertools
+import re
 
 from bot.domain import ClaimKind, DraftClaim
 from bot.extraction.boilerplate import article_lines, is_furniture_sentence
 from bot.extraction.cues import is_forecast
 from bot.extraction.learned import shipped_scorer
-from bot.extraction.sentences import Sentence, split_lines, split_sentences, word_count
+from bot.extraction.sentences import Line, Sentence, split_lines, split_sentences, word_count
 from bot.extraction.wording import votable_text
 
-__all__ = ["CLAIM_THRESHOLD", "MIN_CLAIM_WORDS", "extract_claims"]
+__all__ = ["CLAIM_THRESHOLD", "MIN_CLAIM_WORDS", "extract_claims", "short_answers"]
 
 # The hand-weighted cues alone (`cues.read_cues`) propose a sentence from this score on; they are
 # kept as the baseline the learned scorer is measured against (`tools/train_extractor.py`).
@@ -27,10 +35,17 @@ CLAIM_THRESHOLD = 0.5
 MIN_CLAIM_WORDS = 4
 
 
-def _draft(sentence: Sentence, score: float) -> DraftClaim:
-    kind = ClaimKind.PREDICTION if is_forecast(sentence.text) else ClaimKind.CLAIM
+# A short answer is proposed whatever the scorer would say (see the module's docstring).
+SHORT_ANSWER_SCORE = 1.0
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _draft(sentence: Sentence, score: float, question: Line | None = None) -> DraftClaim:
+    """A draft for `sentence`; a short answer to `question` is voted on with the question."""
+    said = f"{question.text} {sentence.text}" if question else sentence.text
+    kind = ClaimKind.PREDICTION if is_forecast(said) else ClaimKind.CLAIM
     return DraftClaim(
-        text=votable_text(sentence.text),
+        text=votable_text(said),
         quote=sentence.text,
         kind=kind,
         score=round(score, 3),
@@ -49,6 +64,26 @@ def candidate_sentences(text: str) -> list[Sentence]:
     ]
 
 
+def short_answers(text: str) -> list[tuple[Line, Sentence]]:
+    """Answers too short to be candidates that open a paragraph right after a question, each
+    with the question's line: "Partly.", "Mostly, yes.", "It already has."."""
+    lines = article_lines(split_lines(text))
+    answers = []
+    for question, line in itertools.pairwise(lines):
+        if not question.text.endswith("?"):
+            continue
+        sentences = split_sentences(line)
+        first = sentences[0] if sentences else None
+        if (
+            first is not None
+            and word_count(first.text) < MIN_CLAIM_WORDS
+            and _LETTER.search(first.text)
+            and not is_furniture_sentence(first.text)
+        ):
+            answers.append((question, first))
+    return answers
+
+
 def extract_claims(text: str) -> list[DraftClaim]:
     """Draft claims for a post's plain text (its title may be the first line), in post order.
 
@@ -56,8 +91,12 @@ def extract_claims(text: str) -> list[DraftClaim]:
     """
     scorer = shipped_scorer()
     candidates = candidate_sentences(text)
-    return [
+    drafts = [
         _draft(sentence, score)
         for sentence, score in zip(candidates, scorer.scores(candidates), strict=True)
         if score >= scorer.threshold
     ]
+    drafts += [
+        _draft(answer, SHORT_ANSWER_SCORE, question) for question, answer in short_answers(text)
+    ]
+    return sorted(drafts, key=lambda draft: draft.start)

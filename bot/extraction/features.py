@@ -8,8 +8,12 @@ Python throughout, so scoring needs no machine-learning library at run time.
   it forecasts, and how argumentative its neighbours and paragraph read. Nothing says where the
   sentence sits in the whole post, or how the post reads as a whole: trained on web pages, such
   features learn that a page's last sentence is a sign-off, and misjudge a pasted paragraph.
+  How many names it carries (capitalised words after the first) tells a specific report ("Rio
+  Tinto operates the Oyu Tolgoi mine") from a general judgement.
 * Hashed features: the sentence's lower-cased words and word pairs, each mapped to one of
-  `buckets` slots by CRC-32 (stable across runs and machines, unlike `hash()`), as 0/1.
+  `buckets` slots by CRC-32 (stable across runs and machines, unlike `hash()`), as 0/1. A name
+  becomes `<name>` and a number `<num>` first: "Beijing said" and "Ankara said" teach the same
+  thing, and no post's names and figures are worth learning for the next post.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from bot.extraction import cues
 from bot.extraction.boilerplate import ends_like_prose, is_bullet
 from bot.extraction.sentences import Sentence, word_count
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 _DIGITS = re.compile(r"\d+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CONNECTIVE = re.compile(r"^(?:and|but|so|yet|or|still|now|then|thus|hence)\b")
@@ -72,6 +76,8 @@ DENSE_NAMES: tuple[str, ...] = (
     "present_or_modal",
     "forecast",
     "starts_with_connective",
+    "log_names",
+    "name_share",
 )
 # How argumentative the sentence's surroundings read: counts of cue families that argue (positive
 # hand weight) or narrate (negative), averaged over the neighbours, the paragraph and the post.
@@ -126,12 +132,35 @@ def dense_features(sentence: Sentence, line_count: int, line_index: int) -> list
         float(cues.is_forecast(text)),
         float(bool(_CONNECTIVE.search(words.text))),
     ]
+    names = _count_names(text)
+    words_as_written = max(len(text.split()), 1)
+    values += [math.log1p(names), names / words_as_written]
     return values
+
+
+def _count_names(text: str) -> int:
+    """Capitalised words after the first (the pronoun "I" aside): names of people, places,
+    institutions and months."""
+    return sum(word[:1].isupper() and word != "I" for word in text.split()[1:])
+
+
+def _normalised_tokens(text: str) -> list[str]:
+    """Lower-cased words, with every name (a capitalised word after the first) as `<name>` and
+    every number as `<num>`."""
+    tokens = []
+    for position, token in enumerate(_TOKEN.findall(text.replace("’", "'").replace("‘", "'"))):
+        if any(char.isdigit() for char in token):
+            tokens.append("<num>")
+        elif position and token[:1].isupper() and token != "I":
+            tokens.append("<name>")
+        else:
+            tokens.append(token.lower())
+    return tokens
 
 
 def hashed_features(text: str, buckets: int) -> list[int]:
     """The distinct slots, in `range(buckets)`, of a sentence's words and word pairs."""
-    tokens = _TOKEN.findall(text.lower().replace("’", "'").replace("‘", "'"))
+    tokens = _normalised_tokens(text)
     grams = [f"w:{token}" for token in tokens]
     grams += [f"b:{a} {b}" for a, b in zip(["^", *tokens], [*tokens, "$"], strict=True)]
     return sorted({zlib.crc32(gram.encode()) % buckets for gram in grams})
