@@ -8,10 +8,10 @@ fitted on the labelled posts and shipped in `scorer.json`), and `wording` makes 
 members vote on. Every claim keeps the exact quote and its offsets so a moderator can always see
 where it came from.
 
-One kind of claim is too short for the scorer to judge: the answer that opens a paragraph right
-after a question ("Is Washington right to deal with him?" / "Partly."). In a Q&A that is the
-author's verdict on the question, so it is always proposed, and members vote on question and
-answer together.
+One kind of claim is too short for the scorer to judge: the answer right after a question ("Is
+Washington right to deal with him?" / "Partly."). In a Q&A, or in prose that asks and answers, it
+is the author's verdict on the question, so it is always proposed, and members vote on question
+and answer together.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from bot.domain import ClaimKind, DraftClaim
 from bot.extraction.boilerplate import article_lines, is_furniture_sentence
 from bot.extraction.cues import is_forecast
 from bot.extraction.learned import shipped_scorer
-from bot.extraction.sentences import Line, Sentence, split_lines, split_sentences, word_count
+from bot.extraction.sentences import Sentence, split_lines, split_sentences, word_count
 from bot.extraction.wording import votable_text
 
 __all__ = ["CLAIM_THRESHOLD", "MIN_CLAIM_WORDS", "extract_claims", "short_answers"]
@@ -40,7 +40,7 @@ SHORT_ANSWER_SCORE = 1.0
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _draft(sentence: Sentence, score: float, question: Line | None = None) -> DraftClaim:
+def _draft(sentence: Sentence, score: float, question: Sentence | None = None) -> DraftClaim:
     """A draft for `sentence`; a short answer to `question` is voted on with the question."""
     said = f"{question.text} {sentence.text}" if question else sentence.text
     kind = ClaimKind.PREDICTION if is_forecast(said) else ClaimKind.CLAIM
@@ -64,24 +64,25 @@ def candidate_sentences(text: str) -> list[Sentence]:
     ]
 
 
-def short_answers(text: str) -> list[tuple[Line, Sentence]]:
-    """Answers too short to be candidates that open a paragraph right after a question, each
-    with the question's line: "Partly.", "Mostly, yes.", "It already has."."""
-    lines = article_lines(split_lines(text))
-    answers = []
-    for question, line in itertools.pairwise(lines):
-        if not question.text.endswith("?"):
-            continue
-        sentences = split_sentences(line)
-        first = sentences[0] if sentences else None
-        if (
-            first is not None
-            and word_count(first.text) < MIN_CLAIM_WORDS
-            and _LETTER.search(first.text)
-            and not is_furniture_sentence(first.text)
-        ):
-            answers.append((question, first))
-    return answers
+def _is_question(text: str) -> bool:
+    return text.rstrip("\"'”’)").endswith("?")
+
+
+def short_answers(text: str) -> list[tuple[Sentence, Sentence]]:
+    """Answers too short to be candidates, each with the question they follow: "Partly.",
+    "Mostly, yes.", "It already has.", right after a question heading or a question in prose."""
+    sentences = [
+        sentence for line in article_lines(split_lines(text)) for sentence in split_sentences(line)
+    ]
+    return [
+        (question, answer)
+        for question, answer in itertools.pairwise(sentences)
+        if _is_question(question.text)
+        and not _is_question(answer.text)
+        and word_count(answer.text) < MIN_CLAIM_WORDS
+        and _LETTER.search(answer.text)
+        and not is_furniture_sentence(answer.text)
+    ]
 
 
 def extract_claims(text: str) -> list[DraftClaim]:

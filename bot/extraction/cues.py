@@ -249,6 +249,17 @@ ABOUT_THE_WRITING = Lexicon(
     r"consider (?:where|how|what|the|this)",
     r"as i (?:wrote|said|argued|noted)",
 )
+# "There is a deeper problem, too.", "The harder question is ...", "This brief assesses ...": the
+# writer announcing what comes next. Often followed by the claim itself, sometimes the claim
+# ("The problem is that ..."), so the learned scorer weighs it with the rest of the sentence.
+SIGNPOST = re.compile(
+    r"^(?:(?:and|but|so) )?(?:there (?:is|are)|here (?:is|are)|here's|then there is"
+    r"|now (?:for )?the|that points to|this brings|which brings|put all"
+    r"|the (?:\w+ )?(?:question|test|problem|point|issue|case|answer|story|fix|reason|lesson)s?"
+    r" (?:is|are|comes|goes|has)\b"
+    r"|(?:this|the) (?:brief|paper|report|post|piece|newsletter|essay|analysis)"
+    r" (?:reviews|assesses|sets out|looks|examines|explains|describes))"
+)
 FIRST_PERSON = Lexicon("i, me, my, myself")
 # Simple past with no present or modal verb: the sentence tells what happened.
 PAST_VERB = Lexicon(

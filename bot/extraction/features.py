@@ -9,7 +9,8 @@ Python throughout, so scoring needs no machine-learning library at run time.
   sentence sits in the whole post, or how the post reads as a whole: trained on web pages, such
   features learn that a page's last sentence is a sign-off, and misjudge a pasted paragraph.
   How many names it carries (capitalised words after the first) tells a specific report ("Rio
-  Tinto operates the Oyu Tolgoi mine") from a general judgement.
+  Tinto operates the Oyu Tolgoi mine") from a general judgement; a signpost ("There is a deeper
+  problem, too.") announces a claim rather than making one.
 * Hashed features: the sentence's lower-cased words and word pairs, each mapped to one of
   `buckets` slots by CRC-32 (stable across runs and machines, unlike `hash()`), as 0/1. A name
   becomes `<name>` and a number `<num>` first: "Beijing said" and "Ankara said" teach the same
@@ -78,6 +79,8 @@ DENSE_NAMES: tuple[str, ...] = (
     "starts_with_connective",
     "log_names",
     "name_share",
+    "signpost",
+    "short_signpost",
 )
 # How argumentative the sentence's surroundings read: counts of cue families that argue (positive
 # hand weight) or narrate (negative), averaged over the neighbours, the paragraph and the post.
@@ -134,7 +137,9 @@ def dense_features(sentence: Sentence, line_count: int, line_index: int) -> list
     ]
     names = _count_names(text)
     words_as_written = max(len(text.split()), 1)
+    signpost = cues.SIGNPOST.search(words.text) is not None
     values += [math.log1p(names), names / words_as_written]
+    values += [float(signpost), float(signpost and words_as_written <= 12)]
     return values
 
 
