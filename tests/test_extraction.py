@@ -156,6 +156,11 @@ def test_title_bylines_share_links_and_comments_are_never_extracted() -> None:
         "Housekeeping first: apologies for the long silence.",
         "The embassy did not respond to a request for comment.",
         "We asked Dr Anna Berg, a senior fellow in our Asia programme, what comes next.",
+        "Dave Kowalchuk is a retired RCAF logistics officer who writes about defence policy.",
+        "The institute takes no institutional positions on policy issues.",
+        "Quick housekeeping before we start: there will be no letter next Sunday.",
+        "That's all for this week.",
+        "As always, hit reply if you think I've got something wrong.",
     ],
 )
 def test_bios_credits_and_housekeeping_inside_a_paragraph_are_never_extracted(

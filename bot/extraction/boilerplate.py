@@ -67,7 +67,10 @@ _TRAILER = re.compile(
 _FURNITURE_SENTENCE = re.compile(
     r"^(?:read more|click here|share this|subscribe|sign up|follow (?:us|me)|this (?:article|post"
     r"|story) (?:was|first) (?:originally )?(?:published|appeared)|(?:additional )?reporting by"
-    r"|editing by|thanks? (?:you )?(?:so much )?for reading|housekeeping)\b"
+    r"|editing by|thanks? (?:you )?(?:so much )?for reading"
+    r"|(?:(?:a bit of|some|quick) )?housekeeping|that'?s all for (?:this|today|now)"
+    r"|(?:as always, )?(?:just )?hit reply)\b"
+    r"|\breply to this (?:email|letter|newsletter)\b"
     r"|\bcontributed (?:reporting|to this (?:report|article|story))\b"
     # A wire story's note on who would not talk, and a Q&A's introduction of its guest.
     r"|\b(?:did not|didn't) (?:immediately )?(?:respond|reply) to (?:a |an |our )?(?:request|email"
@@ -75,7 +78,7 @@ _FURNITURE_SENTENCE = re.compile(
     r" comment)\b|^we (?:asked|spoke to|talked to|put \w+ questions to) .*\b(?:fellow|professor"
     r"|expert|analyst|researcher|director|editor|correspondent|scholar|economist)\b"
     r"|\b(?:views|opinions) (?:expressed )?(?:here |in this \w+ )?(?:are|is|reflects?|do not)\b"
-    r"|\bnot necessarily (?:reflect|those)\b",
+    r"|\bnot necessarily (?:reflect|those)\b|\btakes? no (?:institutional )?positions?\b",
     re.IGNORECASE,
 )
 
@@ -86,6 +89,9 @@ _BIO = re.compile(
     r"(?:fellow|professor|director|editor|correspondent|reporter|analyst|researcher|journalist"
     r"|author|writer|lecturer|scholar|columnist|contributor|chair|head)\b"
     r"(?:[\w\s,'’.-]*\b(?:at|of|for)\b)"
+    # "Dave Kowalchuk is a retired RCAF logistics officer who writes about defence policy."
+    r"|^(?:[A-Z][\w'’.-]+ ){1,3}(?:is|was) (?:a|an) (?:[\w-]+ ){1,6}who (?:writes|blogs|reports)"
+    r" (?:about|on)\b"
 )
 
 
