@@ -1,7 +1,8 @@
 """Evaluate a learned sentence scorer for `bot/extraction` against the hand-weighted cues.
 
-Dev-time only (needs scikit-learn). Run from the repository root; about six minutes on two cores
-(`--embeddings only`: one to three, `concat`: ten to twenty):
+Dev-time only (needs scikit-learn). Run from the repository root. On two cores and the 111 posts
+of round 10, `--test` and `--export` take about two minutes; the nested evaluation (no option)
+repeats that for every post, about three hours (six minutes on the 17 posts it was written for):
 
     .venv/bin/python tools/train_extractor.py [--dump SCORES.json] [--recall-floor 0.92] [--no-hash]
         [--embeddings only|concat] [--c-grid 0.01,0.1] [--emb-scales 0.1,0.3] [--test heldout4]
