@@ -347,6 +347,15 @@ class SlackSender:
     channel: str = "C0DEBATE"
     app_id: str = "A0DEBATE"
 
+    def _user(self, user: str) -> dict[str, str]:
+        """The `user` object of an interaction payload."""
+        return {
+            "id": user,
+            "username": user.lower(),
+            "name": user.lower(),
+            "team_id": self.api.team,
+        }
+
     def command(self, user: str, text: str, *, reply_to: str | None = None) -> SlackRequest:
         return _form(
             {
@@ -379,12 +388,7 @@ class SlackSender:
         """A button click on a channel message (`message`: its ts and blocks) or in App Home."""
         payload: dict[str, Any] = {
             "type": "block_actions",
-            "user": {
-                "id": user,
-                "username": user.lower(),
-                "name": user.lower(),
-                "team_id": self.api.team,
-            },
+            "user": self._user(user),
             "api_app_id": self.app_id,
             "token": "legacy",
             "trigger_id": trigger_id or _trigger(),
@@ -424,12 +428,7 @@ class SlackSender:
             {
                 "type": "view_submission",
                 "team": {"id": self.api.team, "domain": "fake"},
-                "user": {
-                    "id": user,
-                    "username": user.lower(),
-                    "name": user.lower(),
-                    "team_id": self.api.team,
-                },
+                "user": self._user(user),
                 "api_app_id": self.app_id,
                 "token": "legacy",
                 "trigger_id": _trigger(),
@@ -451,12 +450,7 @@ class SlackSender:
                 "type": "message_action",
                 "callback_id": callback_id,
                 "team": {"id": self.api.team, "domain": "fake"},
-                "user": {
-                    "id": user,
-                    "username": user.lower(),
-                    "name": user.lower(),
-                    "team_id": self.api.team,
-                },
+                "user": self._user(user),
                 "channel": {"id": self.channel, "name": "debate"},
                 "message": {"type": "message", "user": "UAUTHOR", "ts": "1.000009", "text": text},
                 "response_url": self.api.response_url(reply_to or f"shortcut-{next(_ids)}"),
