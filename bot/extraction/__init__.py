@@ -54,26 +54,31 @@ def _draft(sentence: Sentence, score: float, question: Sentence | None = None) -
     )
 
 
-def candidate_sentences(text: str) -> list[Sentence]:
-    """The sentences of the author's prose, long enough to be a claim, in order."""
+def _article_sentences(text: str) -> list[Sentence]:
+    """Every sentence of the author's prose (furniture lines dropped), in order."""
+    return [
+        sentence for line in article_lines(split_lines(text)) for sentence in split_sentences(line)
+    ]
+
+
+def _candidates(sentences: list[Sentence]) -> list[Sentence]:
     return [
         sentence
-        for line in article_lines(split_lines(text))
-        for sentence in split_sentences(line)
+        for sentence in sentences
         if word_count(sentence.text) >= MIN_CLAIM_WORDS and not is_furniture_sentence(sentence.text)
     ]
+
+
+def candidate_sentences(text: str) -> list[Sentence]:
+    """The sentences of the author's prose, long enough to be a claim, in order."""
+    return _candidates(_article_sentences(text))
 
 
 def _is_question(text: str) -> bool:
     return text.rstrip("\"'”’)").endswith("?")
 
 
-def short_answers(text: str) -> list[tuple[Sentence, Sentence]]:
-    """Answers too short to be candidates, each with the question they follow: "Partly.",
-    "Mostly, yes.", "It already has.", right after a question heading or a question in prose."""
-    sentences = [
-        sentence for line in article_lines(split_lines(text)) for sentence in split_sentences(line)
-    ]
+def _short_answers(sentences: list[Sentence]) -> list[tuple[Sentence, Sentence]]:
     return [
         (question, answer)
         for question, answer in itertools.pairwise(sentences)
@@ -85,19 +90,27 @@ def short_answers(text: str) -> list[tuple[Sentence, Sentence]]:
     ]
 
 
+def short_answers(text: str) -> list[tuple[Sentence, Sentence]]:
+    """Answers too short to be candidates, each with the question they follow: "Partly.",
+    "Mostly, yes.", "It already has.", right after a question heading or a question in prose."""
+    return _short_answers(_article_sentences(text))
+
+
 def extract_claims(text: str) -> list[DraftClaim]:
     """Draft claims for a post's plain text (its title may be the first line), in post order.
 
     Each claim's `quote` is exactly `text[start:end]`; its `text` is at most 280 characters.
     """
     scorer = shipped_scorer()
-    candidates = candidate_sentences(text)
+    sentences = _article_sentences(text)  # segmented once: pysbd is most of the time spent
+    candidates = _candidates(sentences)
     drafts = [
         _draft(sentence, score)
         for sentence, score in zip(candidates, scorer.scores(candidates), strict=True)
         if score >= scorer.threshold
     ]
     drafts += [
-        _draft(answer, SHORT_ANSWER_SCORE, question) for question, answer in short_answers(text)
+        _draft(answer, SHORT_ANSWER_SCORE, question)
+        for question, answer in _short_answers(sentences)
     ]
     return sorted(drafts, key=lambda draft: draft.start)
