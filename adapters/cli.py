@@ -8,53 +8,36 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from adapters import bootstrap
 from adapters import config as configuration
+from adapters.bootstrap import Bot, LinkFetcher
 from adapters.console import Console, Speaker
-from adapters.fetch import WebFetcher
-from adapters.platforms import Platform, Platforms, every
 from bot import text
-from bot.digest_sender import DigestSender
 from bot.domain import Actor, ClaimKind
-from bot.engine import Engine
 from bot.errors import DebateError
 from bot.extraction import extract_claims
-from bot.similarity import near_duplicate
-from storage.sql import SqlStore, create_engine, migrate
 
 log = logging.getLogger("debate-bot")
 
 
-@asynccontextmanager
-async def engine_for(cfg: configuration.Config) -> AsyncIterator[Engine]:
-    """The engine on the configured database, migrated, closed on the way out."""
-    store = await SqlStore.open(cfg.database_url)
-    try:
-        yield Engine(
-            store,
-            fetcher=WebFetcher(allow_private=cfg.allow_private_urls),
-            extract=extract_claims,
-            near_duplicate=near_duplicate,
-        )
-    finally:
-        await store.close()
+def opened(cfg: configuration.Config) -> AbstractAsyncContextManager[Bot]:
+    return bootstrap.opened(cfg.database_url, allow_private_urls=cfg.allow_private_urls)
 
 
 async def cmd_console(cfg: configuration.Config, args: argparse.Namespace) -> int:
-    async with engine_for(cfg) as engine:
-        console = Console(engine, f"console:{args.community}", Speaker.parse(args.as_))
-        await console.run(interactive=sys.stdin.isatty())
+    async with opened(cfg) as bot:
+        console = Console(bot.engine, f"console:{args.community}", Speaker.parse(args.as_))
+        bot.serve("console", console)
+        async with bot.background():
+            await console.run(interactive=sys.stdin.isatty())
     return 0
-
-
-CLOSE_DUE_POLLS_EVERY = 30.0  # seconds
-DIGEST_TICK_EVERY = 60.0
 
 
 class Stopped(Exception):
@@ -94,21 +77,17 @@ async def cmd_run(cfg: configuration.Config, args: argparse.Namespace) -> int:
         args.community, args.as_ = "demo", "host!"
         return await cmd_console(cfg, args)
     failure: BaseException | None = None
-    async with engine_for(cfg) as engine:
+    async with opened(cfg) as bot:
         try:
-            platforms, servers = start_platforms(engine, cfg)
+            servers = start_platforms(bot, cfg)
         except configuration.ConfigError as error:
             print(f"debate-bot: {error}", file=sys.stderr)
             return 2
-        digests = DigestSender(engine.store, engine.clock, platforms, platforms.prefixes)
         try:
             async with asyncio.TaskGroup() as running:
                 for server in servers:
                     running.create_task(server)
-                running.create_task(
-                    every(CLOSE_DUE_POLLS_EVERY, lambda: platforms.close_due_polls(engine))
-                )
-                running.create_task(every(DIGEST_TICK_EVERY, digests.tick))
+                running.create_task(bot.run_background())
                 running.create_task(until_stopped())
         except* Stopped:
             log.warning("stopped")
@@ -120,46 +99,39 @@ async def cmd_run(cfg: configuration.Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def start_platforms(
-    engine: Engine, cfg: configuration.Config
-) -> tuple[Platforms, list[Coroutine[Any, Any, None]]]:
-    """The adapters with credentials, and the coroutines that serve them until cancelled.
-
-    Each adapter's own timers are off: this process closes due polls and sends digests for all
-    of its platforms at once (see `adapters.platforms`).
-    """
-    by_prefix: dict[str, Platform] = {}
+def start_platforms(bot: Bot, cfg: configuration.Config) -> list[Coroutine[Any, Any, None]]:
+    """Route each platform with credentials to its adapter; the coroutines that serve them."""
     servers = []
     if cfg.discord_token:
         from adapters.discord import discord_client, serve
 
-        client = discord_client(engine, cfg, close_due_every=None)
-        by_prefix["discord"] = client
+        client = discord_client(bot.engine, cfg)
+        bot.serve("discord", client)
         servers.append(serve(client, cfg))
     if cfg.slack_bot_token:
         from adapters.slack import serve_slack, slack_app
 
-        slack = slack_app(engine, cfg)
-        by_prefix["slack"] = slack
+        slack = slack_app(bot.engine, cfg)
+        bot.serve("slack", slack)
         servers.append(serve_slack(slack, cfg))
-    return Platforms(by_prefix), servers
+    return servers
 
 
 async def cmd_results(cfg: configuration.Config, args: argparse.Namespace) -> int:
     operator = Actor(args.community, "operator", platform_moderator=True)
-    async with engine_for(cfg) as engine:
-        results = await engine.results(operator, args.post)
+    async with opened(cfg) as bot:
+        results = await bot.engine.results(operator, args.post)
     if args.json:
         print(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
     else:
-        print(text.results(results))
+        print(text.render(results))
     return 0
 
 
 async def cmd_extract(cfg: configuration.Config, args: argparse.Namespace) -> int:
     source: str = args.source
     if source.lower().startswith(("http://", "https://")):
-        page = await WebFetcher(allow_private=cfg.allow_private_urls).fetch(source)
+        page = await LinkFetcher(allow_private=cfg.allow_private_urls).fetch(source)
         article = page.text
     else:
         try:
@@ -189,23 +161,19 @@ async def cmd_digest(cfg: configuration.Config, args: argparse.Namespace) -> int
             return 2
         if end.tzinfo is None:
             end = end.replace(tzinfo=UTC)
-    async with engine_for(cfg) as engine:
-        digest = await engine.digest(operator, end)
+    async with opened(cfg) as bot:
+        digest = await bot.engine.digest(operator, end)
     if args.json:
         print(json.dumps(digest.as_json(), ensure_ascii=False, indent=2))
     else:
-        print(text.digest(digest))
+        print(text.render(digest))
     if args.chart:
         await asyncio.to_thread(Path(args.chart).write_bytes, digest.chart_png or b"")
     return 0
 
 
 async def cmd_migrate(cfg: configuration.Config, args: argparse.Namespace) -> int:
-    engine = create_engine(cfg.database_url)
-    try:
-        await migrate(engine)
-    finally:
-        await engine.dispose()
+    await bootstrap.migrate(cfg.database_url)
     print("The database schema is up to date.")
     return 0
 

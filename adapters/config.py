@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from storage.sql import DEFAULT_URL
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/debate.db"
 
 
 class ConfigError(Exception):
@@ -15,7 +15,7 @@ class ConfigError(Exception):
 class Config(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    database_url: str = DEFAULT_URL
+    database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "INFO"
     allow_private_urls: bool = False
 

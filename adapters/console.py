@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from bot import text
+from bot.answers import ClosedPoll, Refusal
 from bot.commands import Reply, execute
 from bot.digest import Digest
-from bot.digest_sender import DigestSender
 from bot.domain import Actor, Settings
 from bot.engine import Engine
 
@@ -65,39 +65,27 @@ async def logical_lines(read_line: Callable[[bool], str | None]) -> AsyncIterato
         yield "\n".join(pending)
 
 
-class ConsoleDelivery:
-    """Digests of console communities are printed where the console is."""
-
-    def __init__(self) -> None:
-        self.printed: list[str] = []
-
-    async def deliver(self, settings: Settings, digest: Digest) -> None:
-        self.printed.append(f"[to everyone]\n{text.digest(digest)}")
-
-    async def alert_moderators(self, settings: Settings, message: str) -> None:
-        self.printed.append(f"[to moderators] {message}")
-
-
 class Console:
-    def __init__(self, engine: Engine, community: str, default: Speaker) -> None:
+    """A terminal as a platform: lines in, replies out, and what the bot says on its own
+    (results of polls that close on time, digests) printed where the console is."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        community: str,
+        default: Speaker,
+        write: Callable[[str], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.community = community
         self.default = default
-        self.delivery = ConsoleDelivery()
-        self.digests = DigestSender(engine.store, engine.clock, self.delivery, ("console:",))
+        self.write = write or _print
 
-    async def handle(self, line: str) -> list[str]:
-        """The replies one console line gets, after polls that closed and digests that fell due."""
-        out = [
-            text.results(r, heading="Poll closed on time. Results for")
-            for r in await self.engine.close_due_polls(("console:",))
-        ]
-        await self.digests.tick()
-        out += self.delivery.printed
-        self.delivery.printed = []
+    async def handle(self, line: str) -> str | None:
+        """The reply to one console line; None for a blank line or a comment."""
         line = line.strip()
         if not line or line.startswith("#"):
-            return out
+            return None
         speaker, command = split_speaker(line, self.default)
         actor = Actor(
             community=self.community,
@@ -109,9 +97,8 @@ class Console:
             reply = await execute(self.engine, actor, command)
         except Exception:
             log.exception("command failed: %s", command[:200])
-            reply = Reply(SOMETHING_WENT_WRONG, error=True)
-        out.append(render(reply, speaker.name))
-        return out
+            reply = Reply(Refusal(SOMETHING_WENT_WRONG))
+        return render(reply, speaker.name)
 
     async def run(self, interactive: bool) -> None:
         def read_line(continued: bool) -> str | None:
@@ -123,11 +110,32 @@ class Console:
             return sys.stdin.readline() or None
 
         if interactive:
-            print(f"debate-bot console for {self.community}. Type `/debate help`; Ctrl-D quits.")
+            self.write(
+                f"debate-bot console for {self.community}. Type `/debate help`; Ctrl-D quits."
+            )
         async for line in logical_lines(read_line):
-            for reply in await self.handle(line):
-                print(reply, flush=True)
+            reply = await self.handle(line)
+            if reply is not None:
+                self.write(reply)
         await self.engine.ballot_box.drain()
+
+    # -- what the bot says on its own (adapters.platforms.Platform) ------------------------------
+
+    async def announce_closed(self, closed: ClosedPoll) -> None:
+        self.write(f"[to everyone]\n{text.render(closed)}")
+
+    async def deliver(self, settings: Settings, digest: Digest) -> None:
+        self.write(f"[to everyone]\n{text.render(digest)}")
+
+    async def alert_moderators(self, settings: Settings, message: str) -> None:
+        self.write(f"[to moderators] {message}")
+
+    async def platform_moderator(self, actor: Actor) -> bool:
+        return False  # a console line says whether its speaker moderates (`@name!`)
+
+
+def _print(said: str) -> None:
+    print(said, flush=True)
 
 
 def render(reply: Reply, to: str) -> str:

@@ -1,50 +1,66 @@
 """One bot process, several platforms: route what the core produces on its own to the right one.
 
-Polls that close on time and weekly digests are found by the core for every community at once;
-each belongs to the platform its community id names (`discord:…`, `slack:…`).
+Polls that close on time, weekly digests and the platform's word on who moderates concern one
+community each, and each community belongs to the platform its id names (`discord:…`,
+`slack:…`, `console:…`). `Platforms` holds the platforms this process serves and routes by that
+prefix; it is the engine's `PlatformRoles` and the digest sender's `DigestDelivery` at once.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
 
+from bot.answers import ClosedPoll
 from bot.digest import Digest
-from bot.domain import Settings
-from bot.engine import Engine
-from bot.results import Results
+from bot.domain import Actor, Settings
 
 log = logging.getLogger(__name__)
 
 
-class Platform(Protocol):
-    """What a platform adapter offers the core's own timers."""
+def platform_of(community: str) -> str:
+    """`discord` for `discord:123`: the platform a community id names."""
+    return community.split(":", 1)[0]
 
-    async def announce_closed(self, results: Results) -> None: ...
-    async def deliver(self, settings: Settings, digest: Digest) -> None: ...
+
+class Platform(Protocol):
+    """What a platform adapter offers the bootstrap's background work."""
+
+    async def announce_closed(self, closed: ClosedPoll) -> None:
+        """Post the results of a poll that closed on time where it was opened."""
+        ...
+
+    async def deliver(self, settings: Settings, digest: Digest) -> None:
+        """Post the digest to the community's digest channel; raise if it did not arrive."""
+        ...
+
     async def alert_moderators(self, settings: Settings, message: str) -> None: ...
+
+    async def platform_moderator(self, actor: Actor) -> bool:
+        """The platform's word on a member whose `Actor` does not carry it."""
+        ...
 
 
 class Platforms:
-    """The running platforms by the prefix of their community ids; a `DigestDelivery` itself."""
+    """The platforms this process serves, by the prefix of their community ids."""
 
-    def __init__(self, by_prefix: Mapping[str, Platform]) -> None:
-        self.by_prefix = dict(by_prefix)
+    def __init__(self) -> None:
+        self.by_name: dict[str, Platform] = {}
+
+    def add(self, name: str, platform: Platform) -> None:
+        self.by_name[name] = platform
 
     def of(self, community: str) -> Platform | None:
-        return self.by_prefix.get(community.split(":", 1)[0])
+        return self.by_name.get(platform_of(community))
 
-    @property
-    def prefixes(self) -> tuple[str, ...]:
-        return tuple(f"{name}:" for name in self.by_prefix)
+    def serves(self, community: str) -> bool:
+        """Whether this process can speak in the community (announce, deliver)."""
+        return platform_of(community) in self.by_name
 
-    async def close_due_polls(self, engine: Engine) -> None:
-        for results in await engine.close_due_polls(self.prefixes):
-            platform = self.of(results.post.community)
-            if platform is not None:
-                await platform.announce_closed(results)
+    async def announce_closed(self, closed: ClosedPoll) -> None:
+        platform = self.of(closed.results.post.community)
+        if platform is not None:
+            await platform.announce_closed(closed)
 
     async def deliver(self, settings: Settings, digest: Digest) -> None:
         platform = self.of(settings.community)
@@ -57,12 +73,6 @@ class Platforms:
         if platform is not None:
             await platform.alert_moderators(settings, message)
 
-
-async def every(seconds: float, tick: Callable[[], Awaitable[object]]) -> None:
-    """Run `tick` every `seconds` until cancelled; a failing tick is logged and tried again."""
-    while True:
-        await asyncio.sleep(seconds)
-        try:
-            await tick()
-        except Exception:
-            log.exception("periodic %s failed; trying again later", getattr(tick, "__name__", tick))
+    async def platform_moderator(self, actor: Actor) -> bool:
+        platform = self.of(actor.community)
+        return platform is not None and await platform.platform_moderator(actor)

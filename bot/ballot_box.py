@@ -84,11 +84,11 @@ class BallotBox:
     async def _commit(self, requests: Sequence[VoteRequest]) -> list[CountedVote | DebateError]:
         now = self._clock.now()
         async with self._store.transaction() as tx:
-            ballots = await tx.ballots(r.key for r in requests)
-            current = await tx.current_votes(
+            ballots = await tx.ballots.ballots(r.key for r in requests)
+            current = await tx.ballots.current(
                 (ballots[r.key].claim.id, r.voter) for r in requests if r.key in ballots
             )
-            settings = {c: await tx.settings(c) for c in {r.community for r in requests}}
+            settings = {c: await tx.settings.get(c) for c in {r.community for r in requests}}
             votable = {  # one verdict per claim, however many votes it got in the batch
                 r.key: why_not_votable(ballots.get(r.key), now) is None
                 for r in {r.key: r for r in requests}.values()
@@ -104,8 +104,8 @@ class BallotBox:
                 current[key] = r.choice
                 decided.append(change)
             changes = [d for d in decided if isinstance(d, VoteChange)]
-            await tx.record_votes([c for c in changes if c.choice != c.previous])
-            tallies = await tx.tallies(c.claim_id for c in changes)
+            await tx.ballots.record([c for c in changes if c.choice != c.previous])
+            tallies = await tx.votes.tallies(c.claim_id for c in changes)
         return [
             d
             if isinstance(d, DebateError)

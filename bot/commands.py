@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot import parsing, text
+from bot.answers import Answer, Refusal, Usage
 from bot.domain import Actor
 from bot.engine import Engine
 from bot.errors import BadInput, DebateError
@@ -19,16 +20,19 @@ from bot.errors import BadInput, DebateError
 
 @dataclass(frozen=True)
 class Reply:
-    """What to say back. `announce` replies are for the whole channel, the rest for the asker.
+    """What to say back: the engine's answer, for the whole channel (`announce`) or for the
+    asker alone. Adapters render `answer` by its type; `text` is its plain rendering."""
 
-    `payload` carries the engine's value (a `PollOpened`, `Results`, …) for adapters that render
-    it richly; `text` is the plain rendering every adapter can fall back on.
-    """
-
-    text: str
+    answer: Answer
     announce: bool = False
-    payload: object | None = None
-    error: bool = False
+
+    @property
+    def text(self) -> str:
+        return text.render(self.answer)
+
+    @property
+    def error(self) -> bool:
+        return isinstance(self.answer, Refusal)
 
 
 Handler = Callable[[Engine, Actor, str], Awaitable[Reply]]
@@ -72,49 +76,34 @@ def _user(word: str) -> str:
 
 
 async def _post(engine: Engine, actor: Actor, rest: str) -> Reply:
-    added = await engine.add_post(actor, rest)
-    drafts = "\n".join(text.claim_line(c) for c in added.drafts)
-    summary = f"Added post {added.post.ref}: {added.post.title}."
-    if added.drafts:
-        summary += (
-            f" {text.count(len(added.drafts), 'draft claim')} to review (edit or remove them, "
-            f"then `/debate open {added.post.ref}`):\n{drafts}"
-        )
-    else:
-        summary += f" Add its claims with `/debate claim add {added.post.ref} <text>`."
-    return Reply(summary, payload=added)
+    return Reply(await engine.add_post(actor, rest))
 
 
 async def _posts(engine: Engine, actor: Actor, rest: str) -> Reply:
-    return Reply(text.post_list(await engine.posts(actor)))
+    return Reply(await engine.posts(actor))
 
 
 async def _claims(engine: Engine, actor: Actor, rest: str) -> Reply:
-    listed = await engine.claims(actor, _one(rest, "post"))
-    return Reply(text.claim_list(listed.results), payload=listed)
+    return Reply(await engine.claims(actor, _one(rest, "post")))
 
 
 async def _claim_add(engine: Engine, actor: Actor, rest: str) -> Reply:
     post, words = _split(rest, "post")
-    claim = await engine.add_claim(actor, post, words)
-    return Reply(f"Added claim {claim.ref}: {claim.text}", payload=claim)
+    return Reply(await engine.add_claim(actor, post, words))
 
 
 async def _claim_edit(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, words = _split(rest, "claim")
-    claim = await engine.edit_claim(actor, ref, words)
-    return Reply(f"Claim {claim.ref} now reads: {claim.text}", payload=claim)
+    return Reply(await engine.edit_claim(actor, ref, words))
 
 
 async def _claim_remove(engine: Engine, actor: Actor, rest: str) -> Reply:
-    claim = await engine.remove_claim(actor, _one(rest, "claim"))
-    return Reply(f"Removed claim {claim.ref} from the vote.", payload=claim)
+    return Reply(await engine.remove_claim(actor, _one(rest, "claim")))
 
 
 async def _claim_kind(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, kind = _split(rest, "claim")
-    claim = await engine.set_kind(actor, ref, parsing.kind(kind or "?"))
-    return Reply(f"Claim {claim.ref} is now a {claim.kind.value}.", payload=claim)
+    return Reply(await engine.set_kind(actor, ref, parsing.kind(kind or "?")))
 
 
 async def _open(engine: Engine, actor: Actor, rest: str) -> Reply:
@@ -125,85 +114,56 @@ async def _open(engine: Engine, actor: Actor, rest: str) -> Reply:
         if keyword.lower() != "for" or not amount.strip():
             raise BadInput("Give a duration as `for 3d` (or 90m, 12h, 1w), or none.")
         duration = parsing.duration(amount)
-    opened = await engine.open_poll(actor, post, duration)
-    until = f" until {text.when(opened.poll.closes_at)}" if opened.poll.closes_at else ""
-    lines = [f"Poll open on post {opened.post.ref}: {opened.post.title}{until}"]
-    lines += [text.claim_line(c) for c in opened.claims]
-    lines.append(
-        f"Vote with `/debate vote <claim> agree|disagree|pass`, e.g. {opened.claims[0].ref}."
-    )
-    if opened.undated_predictions:
-        refs = ", ".join(c.ref for c in opened.undated_predictions)
-        lines.append(
-            f"Forecasts without a resolve date: {refs}; a moderator sets one with "
-            f"`/debate predict {opened.undated_predictions[0].ref} <YYYY-MM-DD>`."
-        )
-    return Reply("\n".join(lines), announce=True, payload=opened)
+    return Reply(await engine.open_poll(actor, post, duration), announce=True)
 
 
 async def _close(engine: Engine, actor: Actor, rest: str) -> Reply:
-    results = await engine.close_poll(actor, _one(rest, "post"))
-    return Reply(text.results(results, heading="Poll closed. Results for"), True, results)
+    return Reply(await engine.close_poll(actor, _one(rest, "post")), announce=True)
 
 
 async def _vote(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, choice = _split(rest, "claim")
-    receipt = await engine.cast_vote(actor, ref, parsing.choice(choice or "?"))
-    shown = receipt.tally if receipt.tally_visible else None
-    said = text.vote_receipt(receipt.claim, receipt.choice, receipt.previous, shown)
-    return Reply(said, payload=receipt)
+    return Reply(await engine.cast_vote(actor, ref, parsing.choice(choice or "?")))
 
 
 async def _propose(engine: Engine, actor: Actor, rest: str) -> Reply:
     post, words = _split(rest, "post")
-    proposed = await engine.propose(actor, post, words)
-    claim = proposed.claim
-    if proposed.approved:
-        return Reply(f"Added your claim as {claim.ref}; it is open for votes.", payload=proposed)
-    return Reply(f"Thanks: your claim {claim.ref} waits for a moderator.", payload=proposed)
+    return Reply(await engine.propose(actor, post, words))
 
 
 async def _queue(engine: Engine, actor: Actor, rest: str) -> Reply:
-    return Reply(text.claims_queue(await engine.queue(actor)))
+    return Reply(await engine.queue(actor))
 
 
 async def _approve(engine: Engine, actor: Actor, rest: str) -> Reply:
-    claim = await engine.approve(actor, _one(rest, "proposal"))
-    return Reply(f"Approved {claim.ref}: it is open for votes.", payload=claim)
+    return Reply(await engine.approve(actor, _one(rest, "proposal")))
 
 
 async def _reject(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, reason = _split(rest, "proposal")
-    claim = await engine.reject(actor, ref, reason)
-    return Reply(f"Rejected {claim.ref}.", payload=claim)
+    return Reply(await engine.reject(actor, ref, reason))
 
 
 async def _results(engine: Engine, actor: Actor, rest: str) -> Reply:
-    results = await engine.results(actor, _one(rest, "post"))
-    return Reply(text.results(results), payload=results)
+    return Reply(await engine.results(actor, _one(rest, "post")))
 
 
 async def _me(engine: Engine, actor: Actor, rest: str) -> Reply:
-    summary = await engine.me(actor)
-    return Reply(text.member_summary(summary.votes, summary.calibration), payload=summary)
+    return Reply(await engine.me(actor))
 
 
 async def _forget_me(engine: Engine, actor: Actor, rest: str) -> Reply:
-    erased = await engine.forget_me(actor)
-    return Reply(f"Erased your {erased} vote{'s' if erased != 1 else ''} and their history.")
+    return Reply(await engine.forget_me(actor))
 
 
 async def _predict(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, on = _split(rest, "claim")
-    claim = await engine.predict(actor, ref, parsing.day(on or "?"))
-    return Reply(f"Claim {claim.ref} is a forecast resolving on {claim.resolve_on}.", payload=claim)
+    return Reply(await engine.predict(actor, ref, parsing.day(on or "?")))
 
 
 async def _resolve(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, outcome = _split(rest, "claim")
-    claim = await engine.resolve(actor, ref, parsing.resolution(outcome or "?"))
-    resolution = claim.resolution.value if claim.resolution else "?"
-    return Reply(f"Forecast {claim.ref} resolved: {resolution}.", announce=True, payload=claim)
+    return Reply(await engine.resolve(actor, ref, parsing.resolution(outcome or "?")), True)
 
 
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
@@ -219,8 +179,7 @@ async def _digest(engine: Engine, actor: Actor, rest: str) -> Reply:
     action, value = _split(rest, "digest action: now, channel, schedule, quiet or off")
     action = action.lower()
     if action == "now":
-        digest = await engine.digest(actor)
-        return Reply(text.digest(digest), announce=True, payload=digest)
+        return Reply(await engine.digest(actor), announce=True)
     if action == "channel":
         s = await engine.set_digest_channel(actor, _channel(_one(value, "channel")))
     elif action == "schedule":
@@ -237,12 +196,12 @@ async def _digest(engine: Engine, actor: Actor, rest: str) -> Reply:
         s = await engine.digest_off(actor)
     else:
         raise BadInput("Digest actions are now, channel, schedule, quiet and off.")
-    return Reply("Saved.\n" + text.settings(s), payload=s)
+    return Reply(s)
 
 
 async def _settings(engine: Engine, actor: Actor, rest: str) -> Reply:
     if not rest.strip():
-        return Reply(text.settings(await engine.settings(actor)))
+        return Reply(await engine.settings(actor))
     key, value = _split(rest, "setting")
     key = key.lower()
     if key == "visibility":
@@ -262,7 +221,7 @@ async def _settings(engine: Engine, actor: Actor, rest: str) -> Reply:
         raise BadInput(
             "Settings are visibility, auto-approve, moderator-role and moderator add/remove."
         )
-    return Reply("Saved.\n" + text.settings(s), payload=s)
+    return Reply(s)
 
 
 async def _audit(engine: Engine, actor: Actor, rest: str) -> Reply:
@@ -271,14 +230,13 @@ async def _audit(engine: Engine, actor: Actor, rest: str) -> Reply:
         if not rest.strip().isdigit() or not 0 < int(rest) <= 200:
             raise BadInput("Give how many entries to show, from 1 to 200.")
         limit = int(rest)
-    return Reply(text.audit(await engine.audit(actor, limit)))
+    return Reply(await engine.audit(actor, limit))
 
 
 async def _help(engine: Engine, actor: Actor, rest: str) -> Reply:
-    moderator = await engine.is_moderator(actor)
-    lines = ["What you can do here (`/debate <command>`):"]
-    lines += [f"  {s.usage:<42} {s.summary}" for s in SUBCOMMANDS if moderator or not s.moderator]
-    return Reply("\n".join(lines))
+    moderator = (await engine.help(actor)).moderator
+    shown = [(s.usage, s.summary) for s in SUBCOMMANDS if moderator or not s.moderator]
+    return Reply(Usage(shown))
 
 
 SUBCOMMANDS: list[Subcommand] = [
@@ -345,4 +303,4 @@ async def execute(engine: Engine, actor: Actor, line: str) -> Reply:
             rest = rest[rest.lower().index(word.lower()) + len(word) :]
         return await sub.run(engine, actor, rest.strip())
     except DebateError as refusal:
-        return Reply(refusal.message, error=True)
+        return Reply(Refusal(refusal.message))

@@ -1,7 +1,7 @@
 """The weekly digest: what a community debated in a week, as one platform-neutral value.
 
 Built from the store for the week [start, end); each adapter renders it (an embed, Block Kit,
-plain text) with the chart `bot.chart` draws.
+plain text) with the chart the `Charts` port draws.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.domain import Claim, ClaimStatus, Resolution, Settings, Tally, VoteActivity
+from bot.domain import Claim, Resolution, Settings, Tally, VoteActivity
 from bot.forecasts import community_calibration
 from bot.ports import Transaction
 from bot.results import agreement, divisiveness, wilson_interval
@@ -131,16 +131,16 @@ async def build_digest(
 ) -> Digest:
     """Everything the digest for [start, end) says, read in one unit of work."""
     community = settings.community
-    activity = await tx.vote_activity(community, start, end)
+    activity = await tx.votes.activity(community, start, end)
     previous_start = start - (end - start)
-    before = await tx.vote_activity(community, previous_start, start)
+    before = await tx.votes.activity(community, previous_start, start)
 
-    voted = await tx.claims_by_id(activity.claim_ids)
-    at_end = await tx.tallies_at(activity.claim_ids, end)
-    at_start = await tx.tallies_at(activity.claim_ids, start)
+    voted = await tx.claims.by_ids(activity.claim_ids)
+    at_end = await tx.votes.tallies_at(activity.claim_ids, end)
+    at_start = await tx.votes.tallies_at(activity.claim_ids, start)
     standings = [Standing(c, at_end[c.id], at_start[c.id]) for c in voted]
 
-    predictions = await tx.predictions(community)
+    predictions = await tx.claims.predictions(community)
     forecasts = await _forecasts(tx, predictions, start, end)
     return Digest(
         community=community,
@@ -152,7 +152,7 @@ async def build_digest(
         consensus=consensus(standings),
         divisive=most_divisive(standings),
         movers=movers(standings),
-        pending_proposals=await tx.claims_with_status(community, ClaimStatus.PROPOSED),
+        pending_proposals=await tx.proposals.waiting(community),
         forecasts=forecasts,
         late=late,
     )
@@ -190,8 +190,8 @@ def movers(standings: list[Standing]) -> list[Standing]:
 async def _post_news(
     tx: Transaction, community: str, start: datetime, end: datetime
 ) -> list[PostNews]:
-    added = {p.number: p for p in await tx.posts_created(community, start, end)}
-    polled = {p.number: p for p in await tx.polls_opened(community, start, end)}
+    added = {p.number: p for p in await tx.posts.created_between(community, start, end)}
+    polled = {p.number: p for p in await tx.polls.opened_between(community, start, end)}
     return [
         PostNews(str(n), (added.get(n) or polled[n]).title, n in added, n in polled)
         for n in sorted(added.keys() | polled.keys())
@@ -208,7 +208,7 @@ async def _forecasts(
     resolved = [c for c in predictions if c.resolution is not None and c.resolved_at]
     in_week = [c for c in resolved if start <= c.resolved_at < end]  # type: ignore[operator]
     scored_by_end = [c for c in resolved if c.resolved_at < end]  # type: ignore[operator]
-    tallies = await tx.tallies([c.id for c in due + scored_by_end])
+    tallies = await tx.votes.tallies([c.id for c in due + scored_by_end])
     calibration = community_calibration(
         [(c, tallies[c.id]) for c in scored_by_end if c.resolution is not Resolution.VOID]
     )

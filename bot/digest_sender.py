@@ -9,15 +9,16 @@ retried with growing pauses, and after the last try the moderators are told.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.chart import digest_chart
 from bot.digest import Digest, build_digest
 from bot.domain import DigestRecord, DigestStatus, QuietWeeks, Settings
-from bot.ports import Clock, Store
+from bot.ports import Charts, Clock, Store
 from bot.schedule import latest_due, week_before
 
 log = logging.getLogger(__name__)
@@ -39,32 +40,31 @@ class DigestDelivery(Protocol):
 
 
 class DigestSender:
-    """Sends the digests of the communities whose ids start with one of `platforms`' prefixes
-    (`discord:`, `slack:`, `console:`); several senders may share one database."""
+    """Sends the digests of the communities `serves` accepts (those this process can deliver
+    to); several senders may share one database."""
 
     def __init__(
         self,
         store: Store,
         clock: Clock,
+        charts: Charts,
         delivery: DigestDelivery,
-        platforms: tuple[str, ...] = ("",),
+        serves: Callable[[str], bool],
     ) -> None:
         self.store = store
         self.clock = clock
+        self.charts = charts
         self.delivery = delivery
-        self.platforms = platforms
-
-    def serves(self, community: str) -> bool:
-        return community.startswith(self.platforms)
+        self.serves = serves
 
     async def tick(self) -> list[DigestRecord]:
         """Record the weeks that fell due and send whatever is ready; returns what was settled."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            for settings in await tx.scheduled_communities():
+            for settings in await tx.settings.scheduled():
                 if self.serves(settings.community):
-                    await tx.add_digest(_record_for(settings, now))  # a no-op once recorded
-            due = [r for r in await tx.digests_due(now) if self.serves(r.community)]
+                    await tx.digests.add(_record_for(settings, now))  # a no-op once recorded
+            due = [r for r in await tx.digests.due(now) if self.serves(r.community)]
         settled = []
         for record in due:
             outcome = await self._send(record, now)
@@ -74,17 +74,17 @@ class DigestSender:
 
     async def _send(self, record: DigestRecord, now: datetime) -> DigestRecord | None:
         async with self.store.transaction() as tx:
-            taken = await tx.take_digest(record.community, record.week_end, now, now + LEASE)
+            taken = await tx.digests.take(record.community, record.week_end, now, now + LEASE)
             if taken is None:  # another sender has it
                 return None
-            settings = await tx.settings(record.community)
+            settings = await tx.settings.get(record.community)
             schedule = settings.digest_schedule
             tz = schedule.tz if schedule else "UTC"
             start = week_before(taken.week_end, tz)
             digest = await build_digest(tx, settings, start, taken.week_end, late=taken.late)
         if digest.quiet and settings.quiet_weeks is QuietWeeks.SKIP:
             return await self._save(replace(taken, status=DigestStatus.SKIPPED))
-        digest = replace(digest, chart_png=digest_chart(digest))
+        digest = replace(digest, chart_png=await asyncio.to_thread(self.charts.digest, digest))
         try:
             await self.delivery.deliver(settings, digest)
         except Exception as error:  # any failure of the platform: try again later
@@ -116,13 +116,13 @@ class DigestSender:
 
     async def _save(self, record: DigestRecord) -> DigestRecord:
         async with self.store.transaction() as tx:
-            await tx.save_digest(record)
+            await tx.digests.save(record)
         return record
 
 
 def _record_for(settings: Settings, now: datetime) -> DigestRecord:
     schedule = settings.digest_schedule
-    assert schedule is not None  # scheduled_communities returns only these
+    assert schedule is not None  # only scheduled communities get here
     due = latest_due(schedule, now)
     status = DigestStatus.PENDING
     if due <= schedule.since:  # that week was due before anyone asked for digests

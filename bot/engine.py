@@ -9,12 +9,28 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from bot import parsing
+from bot.answers import (
+    AuditLog,
+    ClaimChange,
+    ClaimChanged,
+    ClaimList,
+    ClosedPoll,
+    CommunitySettings,
+    HelpFor,
+    MemberSummary,
+    PollOpened,
+    PostAdded,
+    PostList,
+    ProposalQueue,
+    Proposed,
+    VoteReceipt,
+    VotesErased,
+)
 from bot.ballot_box import BallotBox, VoteRequest
-from bot.chart import digest_chart
 from bot.digest import Digest, build_digest
 from bot.domain import (
     MAX_CLAIM_CHARS,
@@ -30,27 +46,24 @@ from bot.domain import (
     ClaimStatus,
     DigestSchedule,
     DraftClaim,
-    MemberVote,
     NewPost,
     Poll,
     Post,
     QuietWeeks,
     Resolution,
     Settings,
-    Tally,
     Visibility,
 )
 from bot.errors import (
     BadInput,
     DebateError,
-    LinkRefused,
     NotAModerator,
     TooLong,
     UnknownClaim,
     UnknownPost,
 )
-from bot.forecasts import Calibration, member_calibration
-from bot.ports import Clock, Fetcher, NewClaim, Store, SystemClock, Transaction
+from bot.forecasts import member_calibration
+from bot.ports import Charts, Clock, Fetcher, NewClaim, PlatformRoles, Store, Transaction
 from bot.results import ClaimResult, Results
 from bot.rules import can_see_tallies, is_moderator
 from bot.schedule import week_before
@@ -59,86 +72,39 @@ Extractor = Callable[[str], Sequence[DraftClaim]]
 NearDuplicate = Callable[[str, Sequence[tuple[Claim, str]]], Claim | None]
 
 
-@dataclass(frozen=True)
-class PostAdded:
-    post: Post
-    drafts: list[Claim]
-
-
-@dataclass(frozen=True)
-class PollOpened:
-    post: Post
-    poll: Poll
-    claims: list[Claim]
-    reopened: bool
-
-    @property
-    def undated_predictions(self) -> list[Claim]:
-        """Forecasts that still need a resolve date (`predict <claim> <date>`)."""
-        return [c for c in self.claims if c.kind is ClaimKind.PREDICTION and not c.resolve_on]
-
-
-@dataclass(frozen=True)
-class MemberSummary:
-    votes: list[MemberVote]
-    calibration: Calibration
-
-
-@dataclass(frozen=True)
-class ClaimList:
-    post: Post
-    poll: Poll | None
-    results: Results
-
-
-@dataclass(frozen=True)
-class VoteReceipt:
-    """A counted vote. `tally_visible` says whether the voter may see the claim's tally; it is
-    None when only the platform's word on the voter could allow it and the adapter did not ask
-    (`Actor.platform_moderator` None): the tally is theirs to see if the platform says they
-    moderate."""
-
-    claim: Claim
-    choice: Choice
-    previous: Choice | None
-    tally: Tally
-    tally_visible: bool | None
-
-
-@dataclass(frozen=True)
-class Proposed:
-    claim: Claim
-    approved: bool  # the community auto-approves member proposals
-
-
 class Engine:
+    """Every use case of the debate. Its collaborators are all required: a bootstrap
+    (`adapters.bootstrap`) wires them, so nothing is silently skipped."""
+
     def __init__(
         self,
         store: Store,
-        clock: Clock | None = None,
+        clock: Clock,
         *,
-        fetcher: Fetcher | None = None,
-        extract: Extractor | None = None,
-        near_duplicate: NearDuplicate | None = None,
+        fetcher: Fetcher,
+        extract: Extractor,
+        near_duplicate: NearDuplicate,
+        charts: Charts,
+        roles: PlatformRoles,
     ) -> None:
         self.store = store
-        self.clock = clock or SystemClock()
+        self.clock = clock
         self.fetcher = fetcher
         self.extract = extract
         self.near_duplicate = near_duplicate
-        self.ballot_box = BallotBox(store, self.clock)
+        self.charts = charts
+        self.roles = roles
+        self.ballot_box = BallotBox(store, clock)
 
     # -- posts ---------------------------------------------------------------------------------
 
     async def add_post(self, actor: Actor, source: str, title: str | None = None) -> PostAdded:
         """Bring in a post from a link or its text; extracted claims start as drafts."""
-        await self._require_moderator(actor, "add posts")  # before fetching anything for them
+        await self.may_add_posts(actor)  # before fetching anything for them
         source = source.strip()
         if not source:
             raise BadInput("Give the post's link or paste its text after `post`.")
         if _looks_like_url(source):
-            if self.fetcher is None:
-                raise LinkRefused("This bot cannot fetch links here; paste the post's text.")
             page = await self.fetcher.fetch(source)
             title = title or page.title or _title_of(page.text)
             new = NewPost(title=title, text=page.text, url=page.url)
@@ -147,11 +113,11 @@ class Engine:
         if len(new.text) > MAX_POST_CHARS:
             raise TooLong("post", MAX_POST_CHARS, len(new.text))
         new = replace(new, title=_clip(new.title, MAX_TITLE_CHARS))
-        drafts = await asyncio.to_thread(self.extract, new.text) if self.extract else []
+        drafts = await asyncio.to_thread(self.extract, new.text)
         now = self.clock.now()
         async with self._as_moderator(actor, "add posts") as tx:
-            post = await tx.add_post(actor.community, new, actor.user_id, now)
-            claims = await tx.add_claims(
+            post = await tx.posts.add(actor.community, new, actor.user_id, now)
+            claims = await tx.claims.add(
                 post,
                 [
                     NewClaim(
@@ -169,21 +135,26 @@ class Engine:
             await self._audit(tx, actor, "post.add", f"added post {post.ref}: {post.title}")
         return PostAdded(post, claims)
 
-    async def posts(self, actor: Actor) -> list[Post]:
+    async def may_add_posts(self, actor: Actor) -> None:
+        """Refuse anyone but a moderator, before they paste a whole post into a form."""
+        async with self._as_moderator(actor, "add posts"):
+            pass
+
+    async def posts(self, actor: Actor) -> PostList:
         async with self.store.transaction() as tx:
-            return await tx.posts(actor.community)
+            return PostList(await tx.posts.of_community(actor.community))
 
     async def open_polls(self, actor: Actor) -> list[Results]:
         """Every poll now taking votes in the community, as the asker may see it."""
+        actor = await self._known(actor)
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            settings = await tx.settings(actor.community)
-            open_ids = {
-                i for i, poll in (await tx.polls(actor.community)).items() if poll.is_open(now)
-            }
+            settings = await tx.settings.get(actor.community)
+            polls = await tx.polls.of_community(actor.community)
+            open_ids = {i for i, poll in polls.items() if poll.is_open(now)}
             return [
                 await self._results(tx, actor, settings, post)
-                for post in await tx.posts(actor.community)
+                for post in await tx.posts.of_community(actor.community)
                 if post.id in open_ids
             ]
 
@@ -191,60 +162,59 @@ class Engine:
 
     async def claims(self, actor: Actor, post_ref: str) -> ClaimList:
         """A post's claims as the asker may see them: moderators also see drafts and proposals."""
+        actor = await self._known(actor)
         async with self.store.transaction() as tx:
-            settings = await tx.settings(actor.community)
+            settings = await tx.settings.get(actor.community)
             post = await self._post(tx, actor, post_ref)
-            moderator = is_moderator(actor, settings)
             shown = {ClaimStatus.ACTIVE}
-            if moderator:
+            if is_moderator(actor, settings):
                 shown |= {ClaimStatus.DRAFT, ClaimStatus.PROPOSED}
-            results = await self._results(tx, actor, settings, post, statuses=shown)
-        return ClaimList(post, results.poll, results)
+            return ClaimList(await self._results(tx, actor, settings, post, statuses=shown))
 
     async def add_claim(
         self, actor: Actor, post_ref: str, text: str, kind: ClaimKind = ClaimKind.CLAIM
-    ) -> Claim:
+    ) -> ClaimChanged:
         """A moderator's own claim goes straight up for the vote."""
         text = _claim_text(text)
         async with self._as_moderator(actor, "add claims") as tx:
             post = await self._post(tx, actor, post_ref)
             new = NewClaim(text, kind, ClaimOrigin.MODERATOR, ClaimStatus.ACTIVE, actor.user_id)
-            [claim] = await tx.add_claims(post, [new], self.clock.now())
+            [claim] = await tx.claims.add(post, [new], self.clock.now())
             await self._audit(tx, actor, "claim.add", f"added claim {claim.ref}: {claim.text}")
-        return claim
+        return ClaimChanged(claim, ClaimChange.ADDED)
 
-    async def edit_claim(self, actor: Actor, ref: str, text: str) -> Claim:
+    async def edit_claim(self, actor: Actor, ref: str, text: str) -> ClaimChanged:
         """Reword a claim, as long as nobody has voted on the old words."""
         text = _claim_text(text)
         async with self._as_moderator(actor, "edit claims") as tx:
             claim = await self._claim(tx, actor, ref)
-            if (await tx.tallies([claim.id]))[claim.id].total:
+            if (await tx.votes.tallies([claim.id]))[claim.id].total:
                 raise DebateError(
                     f"Claim {claim.ref} already has votes, so its words cannot change; "
                     f"remove it and add the new wording as a new claim."
                 )
             edited = replace(claim, text=text)
-            await tx.save_claim(edited)
+            await tx.claims.save(edited)
             await self._audit(tx, actor, "claim.edit", f"reworded {claim.ref}: {text}")
-        return edited
+        return ClaimChanged(edited, ClaimChange.REWORDED)
 
-    async def remove_claim(self, actor: Actor, ref: str) -> Claim:
+    async def remove_claim(self, actor: Actor, ref: str) -> ClaimChanged:
         """Retire a claim: it leaves the vote, its ref is never reused, its votes are kept."""
         async with self._as_moderator(actor, "remove claims") as tx:
             claim = await self._claim(tx, actor, ref)
             if claim.status in (ClaimStatus.RETIRED, ClaimStatus.REJECTED):
                 raise DebateError(f"Claim {claim.ref} is already {claim.status.value}.")
             removed = replace(claim, status=ClaimStatus.RETIRED)
-            await tx.save_claim(removed)
+            await tx.claims.save(removed)
             await self._audit(tx, actor, "claim.remove", f"removed {claim.ref}")
-        return removed
+        return ClaimChanged(removed, ClaimChange.REMOVED)
 
-    async def set_kind(self, actor: Actor, ref: str, kind: ClaimKind) -> Claim:
+    async def set_kind(self, actor: Actor, ref: str, kind: ClaimKind) -> ClaimChanged:
         async with self._as_moderator(actor, "change a claim's kind") as tx:
             claim = replace(await self._claim(tx, actor, ref), kind=kind)
-            await tx.save_claim(claim)
+            await tx.claims.save(claim)
             await self._audit(tx, actor, "claim.kind", f"marked {claim.ref} as a {kind.value}")
-        return claim
+        return ClaimChanged(claim, ClaimChange.REKINDED)
 
     # -- polls ---------------------------------------------------------------------------------
 
@@ -255,12 +225,12 @@ class Engine:
         now = self.clock.now()
         async with self._as_moderator(actor, "open polls") as tx:
             post = await self._post(tx, actor, post_ref)
-            existing = await tx.poll(post.id)
+            existing = await tx.polls.get(post.id)
             if existing is not None and existing.is_open(now):
                 raise DebateError(f"The poll on post {post.ref} is already open.")
-            claims = await tx.claims(post.id)
+            claims = await tx.claims.of_post(post.id)
             for draft in (c for c in claims if c.status is ClaimStatus.DRAFT):
-                await tx.save_claim(replace(draft, status=ClaimStatus.ACTIVE))
+                await tx.claims.save(replace(draft, status=ClaimStatus.ACTIVE))
             active = [
                 replace(c, status=ClaimStatus.ACTIVE)
                 for c in claims
@@ -273,42 +243,41 @@ class Engine:
                 )
             closes_at = now + duration if duration else None
             poll = Poll(post.id, now, actor.user_id, closes_at, channel=actor.channel)
-            await tx.save_poll(poll)
+            await tx.polls.save(poll)
             how_long = f" for {_duration_words(duration)}" if duration else ""
             verb = "reopened" if existing else "opened"
             await self._audit(tx, actor, "poll.open", f"{verb} the poll on {post.ref}{how_long}")
         return PollOpened(post, poll, active, reopened=existing is not None)
 
-    async def close_poll(self, actor: Actor, post_ref: str) -> Results:
+    async def close_poll(self, actor: Actor, post_ref: str) -> ClosedPoll:
+        """Close a post's poll now; its results are for everyone in the channel."""
         now = self.clock.now()
         async with self._as_moderator(actor, "close polls") as tx:
             post = await self._post(tx, actor, post_ref)
-            poll = await tx.poll(post.id)
+            poll = await tx.polls.get(post.id)
             if poll is None:
                 raise DebateError(f"Post {post.ref} has no poll to close.")
             if not poll.is_open(now):
                 raise DebateError(f"The poll on post {post.ref} is already closed.")
-            await tx.save_poll(replace(poll, closed_at=now))
+            await tx.polls.save(replace(poll, closed_at=now))
             await self._audit(tx, actor, "poll.close", f"closed the poll on {post.ref}")
-            settings = await tx.settings(actor.community)
-            return await self._results(tx, actor, settings, post)
+            return ClosedPoll(await self._public_results(tx, post))
 
-    async def close_due_polls(self, platforms: tuple[str, ...] = ("",)) -> list[Results]:
-        """Close every poll whose time is up, once, in the communities whose ids start with one
-        of `platforms` (those this process can announce in); the results are for announcing."""
+    async def close_due_polls(self, serves: Callable[[str], bool]) -> list[ClosedPoll]:
+        """Close every poll whose time is up, once, in the communities `serves` accepts (those
+        this process can announce in); the results are for announcing."""
         now = self.clock.now()
         closed = []
         async with self.store.transaction() as tx:
-            for community, post, poll in await tx.polls_due(now):
-                if not community.startswith(platforms):
+            for post, poll in await tx.polls.due(now):
+                if not serves(post.community):
                     continue
-                await tx.save_poll(replace(poll, closed_at=poll.closes_at))
-                system = Actor(community, "debate-bot", platform_moderator=True)
+                await tx.polls.save(replace(poll, closed_at=poll.closes_at))
+                system = Actor(post.community, "debate-bot", platform_moderator=True)
                 await self._audit(
                     tx, system, "poll.close", f"the poll on {post.ref} closed on time"
                 )
-                settings = await tx.settings(community)
-                closed.append(await self._results(tx, system, settings, post))
+                closed.append(ClosedPoll(await self._public_results(tx, post), on_time=True))
         return closed
 
     # -- votes ---------------------------------------------------------------------------------
@@ -319,77 +288,76 @@ class Engine:
         counted = await self.ballot_box.cast(
             VoteRequest((actor.community, post_number, number), actor.user_id, choice)
         )
-        ballot = counted.ballot
-        visible: bool | None = can_see_tallies(
-            counted.settings,
-            moderator=is_moderator(actor, counted.settings),
-            voted=True,
-            poll=ballot.poll,
-            now=counted.change.at,
+        ballot, settings = counted.ballot, counted.settings
+        visible = can_see_tallies(
+            settings, moderator=False, voted=True, poll=ballot.poll, now=counted.change.at
         )
-        if not visible and actor.platform_moderator is None:
-            visible = None  # moderators always see: it depends on what the platform would say
+        if not visible:  # moderators always see: ask only when it makes a difference
+            visible = is_moderator(await self._known(actor), settings)
         return VoteReceipt(
-            ballot.claim, choice, counted.change.previous, counted.tally, tally_visible=visible
+            ballot.claim,
+            choice,
+            counted.change.previous,
+            counted.tally if visible else None,
         )
 
     async def me(self, actor: Actor) -> MemberSummary:
         """The member's own votes and how well their forecasts have done."""
         async with self.store.transaction() as tx:
-            votes = await tx.votes_of(actor.community, actor.user_id)
+            votes = await tx.votes.of_member(actor.community, actor.user_id)
         return MemberSummary(votes, member_calibration(votes))
 
-    async def forget_me(self, actor: Actor) -> int:
-        """Erase the member's votes and their history in this community; returns how many."""
+    async def forget_me(self, actor: Actor) -> VotesErased:
+        """Erase the member's votes and their history in this community."""
         await self.ballot_box.drain()
         async with self.store.transaction() as tx:
-            return await tx.forget_voter(actor.community, actor.user_id)
+            return VotesErased(await tx.votes.forget(actor.community, actor.user_id))
 
     # -- proposals -----------------------------------------------------------------------------
 
     async def propose(self, actor: Actor, post_ref: str, text: str) -> Proposed:
         """A member suggests a claim; it waits for a moderator unless auto-approved."""
         text = _claim_text(text)
+        actor = await self._known(actor)
         async with self.store.transaction() as tx:
-            settings = await tx.settings(actor.community)
+            settings = await tx.settings.get(actor.community)
             post = await self._post(tx, actor, post_ref)
-            existing = [c for c in await tx.claims(post.id) if c.status in _LIVE_STATUSES]
-            if self.near_duplicate is not None:
-                twin = self.near_duplicate(text, [(c, c.text) for c in existing])
-                if twin is not None:
-                    raise DebateError(
-                        f"That looks like claim {twin.ref} (“{_clip(twin.text, 80)}”); "
-                        f"vote on it with `/debate vote {twin.ref} agree|disagree|pass`."
-                    )
+            existing = [c for c in await tx.claims.of_post(post.id) if c.status in _LIVE_STATUSES]
+            twin = self.near_duplicate(text, [(c, c.text) for c in existing])
+            if twin is not None:
+                raise DebateError(
+                    f"That looks like claim {twin.ref} (“{_clip(twin.text, 80)}”); "
+                    f"vote on it with `/debate vote {twin.ref} agree|disagree|pass`."
+                )
             approved = settings.auto_approve or is_moderator(actor, settings)
             status = ClaimStatus.ACTIVE if approved else ClaimStatus.PROPOSED
             new = NewClaim(text, ClaimKind.CLAIM, ClaimOrigin.MEMBER, status, actor.user_id)
-            [claim] = await tx.add_claims(post, [new], self.clock.now())
+            [claim] = await tx.claims.add(post, [new], self.clock.now())
         return Proposed(claim, approved)
 
-    async def queue(self, actor: Actor) -> list[Claim]:
+    async def queue(self, actor: Actor) -> ProposalQueue:
         async with self._as_moderator(actor, "see the proposal queue") as tx:
-            return await tx.claims_with_status(actor.community, ClaimStatus.PROPOSED)
+            return ProposalQueue(await tx.proposals.waiting(actor.community))
 
-    async def approve(self, actor: Actor, ref: str) -> Claim:
+    async def approve(self, actor: Actor, ref: str) -> ClaimChanged:
         async with self._as_moderator(actor, "approve proposals") as tx:
             claim = await self._proposal(tx, actor, ref)
             approved = replace(claim, status=ClaimStatus.ACTIVE)
-            await tx.save_claim(approved)
+            await tx.claims.save(approved)
             await self._audit(tx, actor, "proposal.approve", f"approved {claim.ref}")
-        return approved
+        return ClaimChanged(approved, ClaimChange.APPROVED)
 
-    async def reject(self, actor: Actor, ref: str, reason: str = "") -> Claim:
+    async def reject(self, actor: Actor, ref: str, reason: str = "") -> ClaimChanged:
         reason = reason.strip()
         if len(reason) > MAX_REASON_CHARS:
             raise TooLong("reason", MAX_REASON_CHARS, len(reason))
         async with self._as_moderator(actor, "reject proposals") as tx:
             claim = await self._proposal(tx, actor, ref)
             rejected = replace(claim, status=ClaimStatus.REJECTED, reason=reason or None)
-            await tx.save_claim(rejected)
+            await tx.claims.save(rejected)
             because = f": {reason}" if reason else ""
             await self._audit(tx, actor, "proposal.reject", f"rejected {claim.ref}{because}")
-        return rejected
+        return ClaimChanged(rejected, ClaimChange.REJECTED)
 
     async def _proposal(self, tx: Transaction, actor: Actor, ref: str) -> Claim:
         claim = await self._claim(tx, actor, ref)
@@ -400,14 +368,21 @@ class Engine:
     # -- results -------------------------------------------------------------------------------
 
     async def results(self, actor: Actor, post_ref: str) -> Results:
+        actor = await self._known(actor)
         async with self.store.transaction() as tx:
-            settings = await tx.settings(actor.community)
+            settings = await tx.settings.get(actor.community)
             post = await self._post(tx, actor, post_ref)
             return await self._results(tx, actor, settings, post)
 
     async def public_results(self, community: str, post_ref: str) -> Results:
         """Results as anyone in the channel may see them: what a poll message shows."""
-        return await self.results(Actor(community, user_id=""), post_ref)
+        async with self.store.transaction() as tx:
+            post = await self._post(tx, Actor(community, user_id=""), post_ref)
+            return await self._public_results(tx, post)
+
+    async def _public_results(self, tx: Transaction, post: Post) -> Results:
+        anyone = Actor(post.community, user_id="")
+        return await self._results(tx, anyone, await tx.settings.get(post.community), post)
 
     async def _results(
         self,
@@ -418,11 +393,12 @@ class Engine:
         statuses: frozenset[ClaimStatus] | set[ClaimStatus] = frozenset({ClaimStatus.ACTIVE}),
     ) -> Results:
         now = self.clock.now()
-        poll = await tx.poll(post.id)
-        claims = [c for c in await tx.claims(post.id) if c.status in statuses]
-        tallies = await tx.tallies(c.id for c in claims)
-        mine = await tx.current_votes((c.id, actor.user_id) for c in claims)
-        voters = await tx.voters(post.id)
+        poll = await tx.polls.get(post.id)
+        claims = [c for c in await tx.claims.of_post(post.id) if c.status in statuses]
+        tallies = await tx.votes.tallies(c.id for c in claims)
+        mine = await tx.ballots.current((c.id, actor.user_id) for c in claims)
+        voters = await tx.votes.voters(post.id)
+
         moderator = is_moderator(actor, settings)
         rows = [
             ClaimResult(
@@ -444,7 +420,7 @@ class Engine:
 
     # -- forecasts -----------------------------------------------------------------------------
 
-    async def predict(self, actor: Actor, ref: str, on: date) -> Claim:
+    async def predict(self, actor: Actor, ref: str, on: date) -> ClaimChanged:
         """Mark a claim as a forecast that resolves on a date."""
         today = self.clock.now().date()
         if on <= today:
@@ -454,11 +430,11 @@ class Engine:
             if claim.resolution is not None:
                 raise DebateError(f"Claim {claim.ref} is already resolved.")
             marked = replace(claim, kind=ClaimKind.PREDICTION, resolve_on=on)
-            await tx.save_claim(marked)
+            await tx.claims.save(marked)
             await self._audit(tx, actor, "forecast.date", f"{claim.ref} resolves on {on}")
-        return marked
+        return ClaimChanged(marked, ClaimChange.DATED)
 
-    async def resolve(self, actor: Actor, ref: str, resolution: Resolution) -> Claim:
+    async def resolve(self, actor: Actor, ref: str, resolution: Resolution) -> ClaimChanged:
         """Settle a forecast: true, false, or void (it can no longer be decided)."""
         async with self._as_moderator(actor, "resolve forecasts") as tx:
             claim = await self._claim(tx, actor, ref)
@@ -472,9 +448,9 @@ class Engine:
                     f"Claim {claim.ref} was already resolved as {claim.resolution.value}."
                 )
             settled = replace(claim, resolution=resolution, resolved_at=self.clock.now())
-            await tx.save_claim(settled)
+            await tx.claims.save(settled)
             await self._audit(tx, actor, "forecast.resolve", f"{claim.ref} resolved {resolution}")
-        return settled
+        return ClaimChanged(settled, ClaimChange.RESOLVED)
 
     # -- the weekly digest -----------------------------------------------------------------------
 
@@ -482,12 +458,12 @@ class Engine:
         """The digest for the week that ends now (or at `end`), with its chart."""
         end = end or self.clock.now()
         async with self._as_moderator(actor, "build the digest") as tx:
-            settings = await tx.settings(actor.community)
+            settings = await tx.settings.get(actor.community)
             tz = settings.digest_schedule.tz if settings.digest_schedule else "UTC"
             built = await build_digest(tx, settings, week_before(end, tz), end)
-        return replace(built, chart_png=await asyncio.to_thread(digest_chart, built))
+        return replace(built, chart_png=await asyncio.to_thread(self.charts.digest, built))
 
-    async def set_digest_channel(self, actor: Actor, channel: str) -> Settings:
+    async def set_digest_channel(self, actor: Actor, channel: str) -> CommunitySettings:
         channel = channel.strip()
         if not channel:
             raise BadInput("Say which channel the digest goes to.")
@@ -495,7 +471,9 @@ class Engine:
             actor, f"digest channel set to {channel}", lambda s: replace(s, digest_channel=channel)
         )
 
-    async def set_digest_schedule(self, actor: Actor, weekday: int, at: time, tz: str) -> Settings:
+    async def set_digest_schedule(
+        self, actor: Actor, weekday: int, at: time, tz: str
+    ) -> CommunitySettings:
         schedule = DigestSchedule(weekday, at, tz, since=self.clock.now())
         return await self._change_settings(
             actor,
@@ -503,48 +481,48 @@ class Engine:
             lambda s: replace(s, digest_schedule=schedule),
         )
 
-    async def digest_off(self, actor: Actor) -> Settings:
+    async def digest_off(self, actor: Actor) -> CommunitySettings:
         return await self._change_settings(
             actor, "weekly digest turned off", lambda s: replace(s, digest_schedule=None)
         )
 
-    async def set_quiet_weeks(self, actor: Actor, quiet: QuietWeeks) -> Settings:
+    async def set_quiet_weeks(self, actor: Actor, quiet: QuietWeeks) -> CommunitySettings:
         return await self._change_settings(
             actor, f"quiet weeks: {quiet.value}", lambda s: replace(s, quiet_weeks=quiet)
         )
 
     # -- settings and audit --------------------------------------------------------------------
 
-    async def settings(self, actor: Actor) -> Settings:
+    async def settings(self, actor: Actor) -> CommunitySettings:
         async with self._as_moderator(actor, "see the settings") as tx:
-            return await tx.settings(actor.community)
+            return CommunitySettings(await tx.settings.get(actor.community))
 
-    async def set_visibility(self, actor: Actor, visibility: Visibility) -> Settings:
+    async def set_visibility(self, actor: Actor, visibility: Visibility) -> CommunitySettings:
         return await self._change_settings(
             actor,
             f"results visibility set to {visibility.value}",
             lambda s: replace(s, visibility=visibility),
         )
 
-    async def set_auto_approve(self, actor: Actor, on: bool) -> Settings:
+    async def set_auto_approve(self, actor: Actor, on: bool) -> CommunitySettings:
         return await self._change_settings(
             actor,
             f"auto-approve turned {'on' if on else 'off'}",
             lambda s: replace(s, auto_approve=on),
         )
 
-    async def set_moderator_role(self, actor: Actor, role: str | None) -> Settings:
+    async def set_moderator_role(self, actor: Actor, role: str | None) -> CommunitySettings:
         what = f"moderator role set to {role}" if role else "moderator role cleared"
         return await self._change_settings(actor, what, lambda s: replace(s, moderator_role=role))
 
-    async def add_moderator(self, actor: Actor, user_id: str) -> Settings:
+    async def add_moderator(self, actor: Actor, user_id: str) -> CommunitySettings:
         return await self._change_settings(
             actor,
             f"{user_id} made a moderator",
             lambda s: replace(s, moderators=s.moderators | {user_id}),
         )
 
-    async def remove_moderator(self, actor: Actor, user_id: str) -> Settings:
+    async def remove_moderator(self, actor: Actor, user_id: str) -> CommunitySettings:
         def without(settings: Settings) -> Settings:
             if user_id not in settings.moderators:
                 raise DebateError(f"{user_id} is not on this community's list of moderators.")
@@ -554,51 +532,57 @@ class Engine:
 
     async def _change_settings(
         self, actor: Actor, what: str, change: Callable[[Settings], Settings]
-    ) -> Settings:
+    ) -> CommunitySettings:
         async with self._as_moderator(actor, "change the settings") as tx:
-            settings = change(await tx.settings(actor.community))
-            await tx.save_settings(settings)
+            settings = change(await tx.settings.get(actor.community))
+            await tx.settings.save(settings)
             await self._audit(tx, actor, "settings", what)
-        return settings
+        return CommunitySettings(settings, saved=True)
 
-    async def audit(self, actor: Actor, limit: int = 20) -> list[AuditEntry]:
+    async def audit(self, actor: Actor, limit: int = 20) -> AuditLog:
         async with self._as_moderator(actor, "read the audit log") as tx:
-            return await tx.audit(actor.community, limit)
+            return AuditLog(await tx.audit.recent(actor.community, limit))
 
-    async def is_moderator(self, actor: Actor) -> bool:
+    async def help(self, actor: Actor) -> HelpFor:
+        """Who is asking for help: moderators are shown what moderators may do."""
+        actor = await self._known(actor)
         async with self.store.transaction() as tx:
-            return is_moderator(actor, await tx.settings(actor.community))
+            return HelpFor(is_moderator(actor, await tx.settings.get(actor.community)))
 
     # -- shared steps --------------------------------------------------------------------------
 
-    async def _require_moderator(self, actor: Actor, what: str) -> None:
-        async with self._as_moderator(actor, what):
-            pass
+    async def _known(self, actor: Actor) -> Actor:
+        """The actor with the platform's word on them, asked for only when not yet known (on
+        Slack it costs a request, so it is asked before a unit of work, never inside one)."""
+        if actor.platform_moderator is not None:
+            return actor
+        return replace(actor, platform_moderator=await self.roles.platform_moderator(actor))
 
     @asynccontextmanager
     async def _as_moderator(self, actor: Actor, what: str) -> AsyncIterator[Transaction]:
         """A unit of work for a moderator's action; refuses anyone else before doing anything."""
+        actor = await self._known(actor)
         async with self.store.transaction() as tx:
-            if not is_moderator(actor, await tx.settings(actor.community)):
+            if not is_moderator(actor, await tx.settings.get(actor.community)):
                 raise NotAModerator(what)
             yield tx
 
     async def _post(self, tx: Transaction, actor: Actor, ref: str) -> Post:
-        post = await tx.post(actor.community, parsing.post_number(ref))
+        post = await tx.posts.get(actor.community, parsing.post_number(ref))
         if post is None:
             raise UnknownPost(ref.strip())
         return post
 
     async def _claim(self, tx: Transaction, actor: Actor, ref: str) -> Claim:
         post_number, number = parsing.claim_ref(ref)
-        claim = await tx.claim(actor.community, post_number, number)
+        claim = await tx.claims.get(actor.community, post_number, number)
         if claim is None:
             raise UnknownClaim(ref.strip())
         return claim
 
     async def _audit(self, tx: Transaction, actor: Actor, action: str, detail: str) -> None:
         entry = AuditEntry(actor.community, actor.display, action, detail, self.clock.now())
-        await tx.add_audit(entry)
+        await tx.audit.add(entry)
 
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

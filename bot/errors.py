@@ -34,12 +34,18 @@ class UnknownClaim(DebateError):
 
 class OutOfDate(DebateError):
     """The vote's poll or claim has changed since its buttons were shown: whatever message shows
-    them is out of date, and adapters redraw it."""
+    them is out of date, and adapters redraw the poll of `post_ref`."""
+
+    def __init__(self, message: str, post_ref: str) -> None:
+        super().__init__(message)
+        self.post_ref = post_ref
 
 
 class PollClosed(OutOfDate):
     def __init__(self, post_ref: str) -> None:
-        super().__init__(f"The poll on post {post_ref} is closed; votes are no longer taken.")
+        super().__init__(
+            f"The poll on post {post_ref} is closed; votes are no longer taken.", post_ref
+        )
 
 
 class PollNotOpen(DebateError):
@@ -52,7 +58,7 @@ class PollNotOpen(DebateError):
 
 class ClaimNotVotable(OutOfDate):
     def __init__(self, ref: str, status: str) -> None:
-        super().__init__(f"Claim {ref} is {status}, not up for a vote.")
+        super().__init__(f"Claim {ref} is {status}, not up for a vote.", ref.split(".")[0])
 
 
 class TooLong(DebateError):

@@ -25,13 +25,6 @@ def latest_due(schedule: DigestSchedule, now: datetime) -> datetime:
     return due
 
 
-def next_due(schedule: DigestSchedule, now: datetime) -> datetime:
-    """The first scheduled moment after `now`, in UTC."""
-    zone = ZoneInfo(schedule.tz)
-    latest = latest_due(schedule, now).astimezone(zone)
-    return _at(latest.date() + timedelta(days=7), schedule, zone)
-
-
 def week_before(moment: datetime, tz: str) -> datetime:
     """The same wall-clock time seven days earlier, in UTC: where the week to `moment` began."""
     zone = ZoneInfo(tz)

@@ -1,27 +1,35 @@
-"""Plain-text renderings of the engine's results, for the console and as every adapter's fallback.
+"""Plain-text renderings of the engine's answers: the console's, and every adapter's fallback.
 
-Platform adapters may render richer forms (embeds, Block Kit) from the same values; they escape
-this text for their platform themselves.
+`render` has one function per kind of answer (`bot.answers`). Platform adapters render richer
+forms (embeds, Block Kit) from the same values and escape for their platform themselves; the
+words of a claim line (`claim_tags`) and of a tally are the same everywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
+from functools import singledispatch
 
-from bot.digest import Digest
-from bot.domain import (
-    AuditEntry,
-    Choice,
-    Claim,
-    ClaimStatus,
-    MemberVote,
-    Poll,
-    Post,
-    Settings,
-    Tally,
+from bot.answers import (
+    AuditLog,
+    ClaimChange,
+    ClaimChanged,
+    ClaimList,
+    ClosedPoll,
+    CommunitySettings,
+    MemberSummary,
+    PollOpened,
+    PostAdded,
+    PostList,
+    ProposalQueue,
+    Proposed,
+    Refusal,
+    Usage,
+    VoteReceipt,
+    VotesErased,
 )
-from bot.forecasts import Calibration
+from bot.digest import Digest
+from bot.domain import Claim, ClaimKind, ClaimStatus, Poll, Settings, Tally
 from bot.results import ClaimResult, Results
 
 
@@ -48,22 +56,31 @@ def tally(t: Tally) -> str:
     return f"{t.agree} agree · {t.disagree} disagree · {t.passed} pass"
 
 
-def claim_line(claim: Claim) -> str:
-    marks = []
+def claim_tags(claim: Claim) -> list[str]:
+    """What a claim line says besides the claim: its status unless active, and a forecast's
+    date and outcome. Every adapter words a claim line with these."""
+    tags = []
     if claim.status is not ClaimStatus.ACTIVE:
-        marks.append(claim.status.value)
-    if claim.kind.value == "prediction":
-        marks.append("prediction")
-    prefix = f"[{', '.join(marks)}] " if marks else ""
+        tags.append(claim.status.value)
+    if claim.kind is ClaimKind.PREDICTION:
+        tags.append(f"prediction, due {claim.resolve_on}" if claim.resolve_on else "prediction")
+    if claim.resolution is not None:
+        tags.append(f"resolved {claim.resolution.value}")
+    return tags
+
+
+def claim_line(claim: Claim) -> str:
+    tags = claim_tags(claim)
+    prefix = f"[{'; '.join(tags)}] " if tags else ""
     return f"{claim.ref}  {prefix}{claim.text}"
 
 
-def claim_result(row: ClaimResult) -> str:
-    line = claim_line(row.claim)
+def claim_detail(row: ClaimResult) -> str:
+    """The line under a claim: its tallies and agreement, or why they are not shown."""
     if not row.visible:
-        return f"{line}\n      (tallies show once you vote on it)"
+        return "(tallies show once you vote on it)"
     if row.tally.total == 0:
-        return f"{line}\n      no votes yet"
+        return "no votes yet"
     detail = tally(row.tally)
     if row.agreement is not None:
         low, high = row.interval
@@ -71,11 +88,15 @@ def claim_result(row: ClaimResult) -> str:
             f" — {row.agreement:.0%} agree (95%: {low:.0%}–{high:.0%}),"
             f" turnout {row.turnout:.0%}, divisiveness {row.divisiveness:.2f}"
         )
-    return f"{line}\n      {detail}"
+    return detail
 
 
-def results(r: Results, heading: str = "Results for") -> str:
-    voters = f"{r.voters} voter{'s' if r.voters != 1 else ''}"
+def claim_result(row: ClaimResult) -> str:
+    return f"{claim_line(row.claim)}\n      {claim_detail(row)}"
+
+
+def results_text(r: Results, heading: str = "Results for") -> str:
+    voters = count(r.voters, "voter")
     lines = [
         f"{heading} post {r.post.ref}: {r.post.title} ({poll_state(r.poll, r.closed)}, {voters})"
     ]
@@ -85,33 +106,203 @@ def results(r: Results, heading: str = "Results for") -> str:
     return "\n".join(lines)
 
 
-def claim_list(r: Results) -> str:
-    return results(r, heading="Claims of")
+def closed_heading(closed: ClosedPoll) -> str:
+    return "Poll closed on time. Results for" if closed.on_time else "Poll closed. Results for"
 
 
-def vote_receipt(claim: Claim, choice: Choice, previous: Choice | None, t: Tally | None) -> str:
+def receipt_sentence(receipt: VoteReceipt) -> str:
+    claim, choice, previous = receipt.claim, receipt.choice, receipt.previous
     if previous is None:
         said = f"Your vote on {claim.ref} is counted: {choice.value}."
     elif previous == choice:
         said = f"You had already voted {choice.value} on {claim.ref}."
     else:
         said = f"Your vote on {claim.ref} changed from {previous.value} to {choice.value}."
-    if t is None:
+    if receipt.tally is None:
         return said + " Tallies show once the poll closes."
-    return f"{said} Now: {tally(t)}."
+    return f"{said} Now: {tally(receipt.tally)}."
 
 
-def member_summary(votes: Sequence[MemberVote], calibration: Calibration) -> str:
-    if not votes:
+def claim_changed_sentence(changed: ClaimChanged) -> str:
+    claim = changed.claim
+    match changed.change:
+        case ClaimChange.ADDED:
+            return f"Added claim {claim.ref}: {claim.text}"
+        case ClaimChange.REWORDED:
+            return f"Claim {claim.ref} now reads: {claim.text}"
+        case ClaimChange.REMOVED:
+            return f"Removed claim {claim.ref} from the vote."
+        case ClaimChange.REKINDED:
+            return f"Claim {claim.ref} is now a {claim.kind.value}."
+        case ClaimChange.DATED:
+            return f"Claim {claim.ref} is a forecast resolving on {claim.resolve_on}."
+        case ClaimChange.RESOLVED:
+            outcome = claim.resolution.value if claim.resolution else "?"
+            return f"Forecast {claim.ref} resolved: {outcome}."
+        case ClaimChange.APPROVED:
+            return f"Approved {claim.ref}: it is open for votes."
+        case ClaimChange.REJECTED:
+            return f"Rejected {claim.ref}."
+
+
+# -- one rendering per kind of answer ----------------------------------------------------------
+
+
+@singledispatch
+def render(answer: object) -> str:
+    raise TypeError(f"no plain rendering for {type(answer).__name__}")
+
+
+@render.register
+def _(answer: Refusal) -> str:
+    return answer.message
+
+
+@render.register
+def _(added: PostAdded) -> str:
+    summary = f"Added post {added.post.ref}: {added.post.title}."
+    if not added.drafts:
+        return summary + f" Add its claims with `/debate claim add {added.post.ref} <text>`."
+    drafts = "\n".join(claim_line(c) for c in added.drafts)
+    return (
+        f"{summary} {count(len(added.drafts), 'draft claim')} to review (edit or remove them, "
+        f"then `/debate open {added.post.ref}`):\n{drafts}"
+    )
+
+
+@render.register
+def _(listed: PostList) -> str:
+    if not listed.posts:
+        return "No posts yet; a moderator adds one with the `post` command."
+    return "\n".join(
+        f"{p.ref}  {p.title}" + (f"  <{p.url}>" if p.url else "") for p in listed.posts
+    )
+
+
+@render.register
+def _(listed: ClaimList) -> str:
+    return results_text(listed.results, heading="Claims of")
+
+
+@render.register
+def _(changed: ClaimChanged) -> str:
+    return claim_changed_sentence(changed)
+
+
+@render.register
+def _(opened: PollOpened) -> str:
+    until = f" until {when(opened.poll.closes_at)}" if opened.poll.closes_at else ""
+    lines = [f"Poll open on post {opened.post.ref}: {opened.post.title}{until}"]
+    lines += [claim_line(c) for c in opened.claims]
+    lines.append(
+        f"Vote with `/debate vote <claim> agree|disagree|pass`, e.g. {opened.claims[0].ref}."
+    )
+    if opened.undated_predictions:
+        refs = ", ".join(c.ref for c in opened.undated_predictions)
+        lines.append(
+            f"Forecasts without a resolve date: {refs}; a moderator sets one with "
+            f"`/debate predict {opened.undated_predictions[0].ref} <YYYY-MM-DD>`."
+        )
+    return "\n".join(lines)
+
+
+@render.register
+def _(closed: ClosedPoll) -> str:
+    return results_text(closed.results, heading=closed_heading(closed))
+
+
+@render.register
+def _(results: Results) -> str:
+    return results_text(results)
+
+
+@render.register
+def _(receipt: VoteReceipt) -> str:
+    return receipt_sentence(receipt)
+
+
+@render.register
+def _(proposed: Proposed) -> str:
+    if proposed.approved:
+        return f"Added your claim as {proposed.claim.ref}; it is open for votes."
+    return f"Thanks: your claim {proposed.claim.ref} waits for a moderator."
+
+
+@render.register
+def _(queue: ProposalQueue) -> str:
+    if not queue.claims:
+        return "No proposals are waiting."
+    lines = ["Proposals waiting for review:"]
+    lines += [f"{c.ref}  {c.text}  (from {c.author})" for c in queue.claims]
+    return "\n".join(lines)
+
+
+@render.register
+def _(summary: MemberSummary) -> str:
+    if not summary.votes:
         return "You have not voted on anything here."
     lines = ["Your votes:"]
-    lines += [f"{v.claim.ref}  {v.choice.value:<8} {v.claim.text}" for v in votes]
+    lines += [f"{v.claim.ref}  {v.choice.value:<8} {v.claim.text}" for v in summary.votes]
+    calibration = summary.calibration
     if calibration.brier is not None:
         lines.append(
             f"Your forecasts: {calibration.scored} resolved, Brier score "
             f"{calibration.brier:.2f} (0 is perfect, 0.25 is a coin toss, 1 always wrong)."
         )
     return "\n".join(lines)
+
+
+@render.register
+def _(erased: VotesErased) -> str:
+    return f"Erased your {count(erased.count, 'vote')} and their history."
+
+
+@render.register
+def _(shown: CommunitySettings) -> str:
+    said = settings_text(shown.settings)
+    return f"Saved.\n{said}" if shown.saved else said
+
+
+@render.register
+def _(log: AuditLog) -> str:
+    if not log.entries:
+        return "The audit log is empty."
+    return "\n".join(f"{when(e.at)}  {e.actor}: {e.detail}" for e in log.entries)
+
+
+@render.register
+def _(usage: Usage) -> str:
+    lines = ["What you can do here (`/debate <command>`):"]
+    lines += [f"  {line:<42} {summary}" for line, summary in usage.commands]
+    return "\n".join(lines)
+
+
+@render.register
+def _(d: Digest) -> str:
+    return digest_text(d)
+
+
+# -- settings and the digest -------------------------------------------------------------------
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def settings_text(s: Settings) -> str:
+    mods = ", ".join(sorted(s.moderators)) or "none listed"
+    schedule = s.digest_schedule
+    when_sent = (
+        f"{WEEKDAYS[schedule.weekday]} {schedule.at:%H:%M} {schedule.tz}" if schedule else "off"
+    )
+    return "\n".join(
+        [
+            f"Results visibility: {s.visibility.value}",
+            f"Auto-approve member proposals: {'on' if s.auto_approve else 'off'}",
+            f"Moderator role: {s.moderator_role or 'none'}",
+            f"Listed moderators: {mods}",
+            f"Weekly digest: {when_sent}, to {s.digest_channel or 'no channel yet'};"
+            f" quiet weeks: {s.quiet_weeks.value}",
+        ]
+    )
 
 
 def _share(x: float | None) -> str:
@@ -122,7 +313,7 @@ def _versus(now: int, before: int) -> str:
     return f"{now} (week before: {before})"
 
 
-def digest(d: Digest) -> str:
+def digest_text(d: Digest) -> str:
     """The weekly digest as plain text: a short one for a quiet week."""
     late = " (sent late)" if d.late else ""
     lines = [f"Weekly digest, {d.week_start:%d %b} – {d.week_end:%d %b %Y}{late}"]
@@ -181,44 +372,3 @@ def _calibration_line(d: Digest) -> str:
         f"Community calibration: Brier {d.forecasts.community_brier:.2f} over "
         f"{d.forecasts.scored} resolved forecast(s) (0 is perfect)."
     )
-
-
-def post_list(posts: Sequence[Post]) -> str:
-    if not posts:
-        return "No posts yet; a moderator adds one with the `post` command."
-    return "\n".join(f"{p.ref}  {p.title}" + (f"  <{p.url}>" if p.url else "") for p in posts)
-
-
-def claims_queue(claims: Sequence[Claim]) -> str:
-    if not claims:
-        return "No proposals are waiting."
-    lines = ["Proposals waiting for review:"]
-    lines += [f"{c.ref}  {c.text}  (from {c.author})" for c in claims]
-    return "\n".join(lines)
-
-
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def settings(s: Settings) -> str:
-    mods = ", ".join(sorted(s.moderators)) or "none listed"
-    schedule = s.digest_schedule
-    when_sent = (
-        f"{_DAYS[schedule.weekday]} {schedule.at:%H:%M} {schedule.tz}" if schedule else "off"
-    )
-    return "\n".join(
-        [
-            f"Results visibility: {s.visibility.value}",
-            f"Auto-approve member proposals: {'on' if s.auto_approve else 'off'}",
-            f"Moderator role: {s.moderator_role or 'none'}",
-            f"Listed moderators: {mods}",
-            f"Weekly digest: {when_sent}, to {s.digest_channel or 'no channel yet'};"
-            f" quiet weeks: {s.quiet_weeks.value}",
-        ]
-    )
-
-
-def audit(entries: Sequence[AuditEntry]) -> str:
-    if not entries:
-        return "The audit log is empty."
-    return "\n".join(f"{when(e.at)}  {e.actor}: {e.detail}" for e in entries)

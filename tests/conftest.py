@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from storage.sql import SqlStore
-from tests.support import ManualClock, PostgresSchema
+from storage.store import SqlStore
+from tests.support import ManualClock, PostgresSchema, make_bot
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -39,4 +39,4 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 @pytest.fixture
 async def engine(store: SqlStore, clock: ManualClock) -> Engine:
-    return Engine(store, clock)
+    return make_bot(store, clock).engine

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
-from bot.domain import Actor
-from storage.sql import create_engine
+from adapters.bootstrap import Bot, compose
+from bot.domain import Actor, DraftClaim
+from bot.ports import Store
+from storage.store import create_engine
 
 
 class ManualClock:
@@ -54,3 +57,14 @@ def member(name: str, community: str = COMMUNITY) -> Actor:
 
 def moderator(name: str = "mod", community: str = COMMUNITY) -> Actor:
     return Actor(community=community, user_id=name, name=name, platform_moderator=True)
+
+
+def no_drafts(text: str) -> list[DraftClaim]:
+    """Claim extraction that proposes nothing: the moderator adds every claim."""
+    return []
+
+
+def make_bot(store: Store, clock: ManualClock, **choices: Any) -> Bot:
+    """The bot as the bootstrap composes it, on a test's store and clock; posts get no drafts
+    unless the test gives an extractor."""
+    return compose(store, clock=clock, **{"extract": no_drafts, **choices})

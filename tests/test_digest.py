@@ -14,9 +14,10 @@ from bot.digest_sender import ATTEMPTS, DigestSender
 from bot.domain import Choice, DigestSchedule, DigestStatus, QuietWeeks, Resolution, Settings
 from bot.engine import Engine
 from bot.errors import BadInput, DebateError
-from bot.schedule import latest_due, next_due, week_before
-from storage.sql import SqlStore
-from tests.support import COMMUNITY, ManualClock, member, moderator
+from bot.ports import Store
+from bot.schedule import latest_due, week_before
+from storage.store import SqlStore
+from tests.support import COMMUNITY, ManualClock, make_bot, member, moderator
 
 MOD = moderator()
 UTC_NOON = time(12, 0)
@@ -38,6 +39,17 @@ class RecordingDelivery:
 
     async def alert_moderators(self, settings: Settings, message: str) -> None:
         self.alerts.append(message)
+
+
+def sender_for(
+    store: Store, clock: ManualClock, delivery: RecordingDelivery, *platforms: str
+) -> DigestSender:
+    """The digest sender of a bot process serving `platforms` (the console by default), each
+    delivering through `delivery`."""
+    bot = make_bot(store, clock)
+    for name in platforms or ("console",):
+        bot.serve(name, delivery)  # type: ignore[arg-type]  # the digest half is enough here
+    return bot.digests
 
 
 def utc(*args: int) -> datetime:
@@ -66,7 +78,7 @@ def test_monday_nine_stays_nine_local_across_daylight_saving(
     schedule = DigestSchedule(0, time(9, 0), tz, since=utc(2026, 1, 1))
     assert latest_due(schedule, before_change) == before_change
     assert latest_due(schedule, before_change + timedelta(days=6)) == before_change
-    assert next_due(schedule, before_change) == after_change
+    assert latest_due(schedule, after_change) == after_change
     assert latest_due(schedule, after_change - timedelta(seconds=1)) == before_change
     assert week_before(after_change, tz) == before_change
     assert (after_change - before_change) == timedelta(hours=week_hours)
@@ -76,11 +88,11 @@ async def test_digests_go_out_at_local_time_across_a_dst_change(
     store: SqlStore, clock: ManualClock
 ) -> None:
     clock.moment = utc(2026, 3, 20, 12)
-    engine = Engine(store, clock)
+    engine = make_bot(store, clock).engine
     await engine.set_digest_channel(MOD, "#general")
     await engine.set_digest_schedule(MOD, 0, time(9, 0), "Europe/Berlin")
     delivery = RecordingDelivery()
-    sender = DigestSender(store, clock, delivery)
+    sender = sender_for(store, clock, delivery)
 
     sent_at = []
     for _ in range(24 * 14):  # two weeks, hour by hour
@@ -111,7 +123,7 @@ def test_schedule_input_is_checked() -> None:
 async def scheduled(store: SqlStore, clock: ManualClock, **settings: object) -> Engine:
     """A community with a Monday 12:00 UTC digest, set up on Wednesday 4 March 2026."""
     clock.moment = utc(2026, 3, 4, 10)
-    engine = Engine(store, clock)
+    engine = make_bot(store, clock).engine
     await engine.set_digest_channel(MOD, "digest")
     await engine.set_digest_schedule(MOD, 0, UTC_NOON, "UTC")
     if settings.get("quiet") is not None:
@@ -124,7 +136,7 @@ async def test_nothing_is_sent_for_weeks_before_the_schedule_existed(
 ) -> None:
     await scheduled(store, clock)
     delivery = RecordingDelivery()
-    assert await DigestSender(store, clock, delivery).tick() == []
+    assert await sender_for(store, clock, delivery).tick() == []
     assert delivery.delivered == []
 
 
@@ -133,10 +145,10 @@ async def test_a_restart_mid_week_sends_the_digest_once(
 ) -> None:
     await scheduled(store, clock)
     first = RecordingDelivery()
-    await DigestSender(store, clock, first).tick()
+    await sender_for(store, clock, first).tick()
     clock.advance(days=3)  # Saturday: the bot restarts with a new sender
     second = RecordingDelivery()
-    restarted = DigestSender(store, clock, second)
+    restarted = sender_for(store, clock, second)
     await restarted.tick()
     clock.moment = utc(2026, 3, 9, 12)
     await restarted.tick()
@@ -154,9 +166,7 @@ async def test_two_senders_on_one_database_send_one_digest(
     twin = SqlStore(store.engine)  # a second bot process on the same database
     a, b = RecordingDelivery(), RecordingDelivery()
     for _ in range(3):
-        await asyncio.gather(
-            DigestSender(store, clock, a).tick(), DigestSender(twin, clock, b).tick()
-        )
+        await asyncio.gather(sender_for(store, clock, a).tick(), sender_for(twin, clock, b).tick())
     assert len(a.delivered) + len(b.delivered) == 1
 
 
@@ -166,7 +176,7 @@ async def test_a_week_missed_while_down_is_sent_late_once(
     await scheduled(store, clock)
     clock.moment = utc(2026, 3, 26, 18)  # down from before 9 March until after 23 March
     delivery = RecordingDelivery()
-    sender = DigestSender(store, clock, delivery)
+    sender = sender_for(store, clock, delivery)
     await sender.tick()
     clock.advance(hours=1)
     await sender.tick()
@@ -183,7 +193,7 @@ async def test_failed_deliveries_are_retried_then_succeed(
     await scheduled(store, clock)
     clock.moment = utc(2026, 3, 9, 12)
     delivery = RecordingDelivery(failures=2)
-    sender = DigestSender(store, clock, delivery)
+    sender = sender_for(store, clock, delivery)
     outcomes = []
     for _ in range(30):  # every 30 seconds for 15 minutes
         outcomes += [r.status for r in await sender.tick()]
@@ -198,7 +208,7 @@ async def test_moderators_hear_when_delivery_keeps_failing(
     await scheduled(store, clock)
     clock.moment = utc(2026, 3, 9, 12)
     delivery = RecordingDelivery(failures=1000)
-    sender = DigestSender(store, clock, delivery)
+    sender = sender_for(store, clock, delivery)
     outcomes = []
     for _ in range(60 * 2):  # two hours, minute by minute
         outcomes += [r.status for r in await sender.tick()]
@@ -214,7 +224,7 @@ async def test_a_quiet_week_gets_a_short_digest_or_none_as_chosen(
     await scheduled(store, clock, quiet=quiet)
     clock.moment = utc(2026, 3, 9, 12)
     delivery = RecordingDelivery()
-    [outcome] = await DigestSender(store, clock, delivery).tick()
+    [outcome] = await sender_for(store, clock, delivery).tick()
     if quiet is QuietWeeks.SHORT:
         [digest] = delivery.delivered
         assert digest.quiet and outcome.status is DigestStatus.SENT
@@ -258,7 +268,7 @@ async def test_forecasts_are_dated_resolved_and_scored(engine: Engine, clock: Ma
 
 async def test_a_week_of_activity_is_counted_exactly(store: SqlStore, clock: ManualClock) -> None:
     clock.moment = utc(2026, 3, 4, 10)  # Wednesday of the week before
-    engine = Engine(store, clock)
+    engine = make_bot(store, clock).engine
     old = await engine.add_post(MOD, "Old post\ntext")
     for text in ["Old claim one", "Old claim two"]:
         await engine.add_claim(MOD, old.post.ref, text)
@@ -330,7 +340,7 @@ async def test_a_sender_sends_only_for_the_platforms_it_serves(
     await scheduled(store, clock)  # a console community
     clock.moment = utc(2026, 3, 9, 12)
     elsewhere = RecordingDelivery()
-    assert await DigestSender(store, clock, elsewhere, ("discord:", "slack:")).tick() == []
+    assert await sender_for(store, clock, elsewhere, "discord", "slack").tick() == []
     here = RecordingDelivery()
-    await DigestSender(store, clock, here, ("console:",)).tick()
+    await sender_for(store, clock, here).tick()
     assert elsewhere.delivered == [] and len(here.delivered) == 1

@@ -22,15 +22,15 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
+from adapters.bootstrap import Bot
 from adapters.config import Config, ConfigError
-from adapters.discord import DebateClient, run_discord
+from adapters.discord import DebateClient, discord_client, serve
 from adapters.discord.app import point_at
 from adapters.discord.interaction import SORRY
 from adapters.fetch import WebFetcher
-from bot.digest_sender import DigestSender
 from bot.domain import Actor, ClaimKind, DigestStatus, DraftClaim
 from bot.engine import Engine
-from storage.sql import SqlStore
+from storage.store import SqlStore
 from tests.fakes.discord_fake import (
     DEFERRED_CHANNEL_MESSAGE,
     EPHEMERAL,
@@ -39,7 +39,7 @@ from tests.fakes.discord_fake import (
     Member,
     Reply,
 )
-from tests.support import ManualClock
+from tests.support import ManualClock, make_bot
 
 QUICK = 0.05  # the poll-message edit interval in tests
 
@@ -90,15 +90,23 @@ async def db(tmp_path: Path) -> AsyncIterator[SqlStore]:
 
 
 @pytest.fixture
-def engine(db: SqlStore, clock: ManualClock) -> Engine:
-    return Engine(db, clock, extract=paragraphs)
+def composition(db: SqlStore, clock: ManualClock) -> Bot:
+    """The bot as the bootstrap builds it, its background work every 50 ms once running."""
+    return make_bot(db, clock, extract=paragraphs, polls_every=0.05, digests_every=0.05)
+
+
+@pytest.fixture
+def engine(composition: Bot) -> Engine:
+    return composition.engine
 
 
 @asynccontextmanager
-async def running(engine: Engine, fake: FakeDiscord, **knobs: Any) -> AsyncIterator[DebateClient]:
-    """The real client, connected to the fake, until the block ends."""
-    knobs = {"tally_interval": QUICK, "close_due_every": None, **knobs}
-    client = DebateClient(engine, guild_ready_timeout=0.01, **knobs)
+async def running(composition: Bot, fake: FakeDiscord, **knobs: Any) -> AsyncIterator[DebateClient]:
+    """The real client, connected to the fake and serving Discord communities for the bot,
+    until the block ends."""
+    knobs = {"tally_interval": QUICK, **knobs}
+    client = DebateClient(composition.engine, guild_ready_timeout=0.01, **knobs)
+    composition.serve("discord", client)
     sessions = fake.sessions
     task = asyncio.create_task(client.start(fake.token))
     try:
@@ -110,8 +118,8 @@ async def running(engine: Engine, fake: FakeDiscord, **knobs: Any) -> AsyncItera
 
 
 @pytest.fixture
-async def bot(engine: Engine, fake: FakeDiscord) -> AsyncIterator[DebateClient]:
-    async with running(engine, fake) as client:
+async def bot(composition: Bot, fake: FakeDiscord) -> AsyncIterator[DebateClient]:
+    async with running(composition, fake) as client:
         yield client
 
 
@@ -197,9 +205,11 @@ async def test_commands_sync_with_the_schema_discord_expects(
                 assert option.get("autocomplete") is True, (leaf["name"], option["name"])
 
 
-async def test_listed_servers_get_their_commands_at_once(engine: Engine, fake: FakeDiscord) -> None:
+async def test_listed_servers_get_their_commands_at_once(
+    composition: Bot, fake: FakeDiscord
+) -> None:
     mod = fake.moderator()
-    async with running(engine, fake, guild_ids=[fake.guild_id]):
+    async with running(composition, fake, guild_ids=[fake.guild_id]):
         assert not fake.calls_to("PUT", rf"/applications/{fake.app_id}/commands")
         assert "debate-mod" in fake.synced(fake.guild_id)
         # interactions now name the server's own command, and still reach the engine
@@ -279,9 +289,9 @@ async def test_a_whole_debate_from_post_to_results(
 
 
 async def test_vote_buttons_keep_working_after_a_restart(
-    engine: Engine, fake: FakeDiscord, mod: Member
+    composition: Bot, engine: Engine, fake: FakeDiscord, mod: Member
 ) -> None:
-    async with running(engine, fake):
+    async with running(composition, fake):
         await add_post(fake, mod)
         await open_poll(fake, mod)
     [poll] = fake.channel_messages()
@@ -291,11 +301,8 @@ async def test_vote_buttons_keep_working_after_a_restart(
         discord_api_base=fake.api_base,
         discord_gateway_url=fake.gateway_url,
     )
-    again = asyncio.create_task(
-        run_discord(
-            engine, config, tally_interval=QUICK, close_due_every=None, guild_ready_timeout=0.01
-        )
-    )
+    client = discord_client(engine, config, tally_interval=QUICK, guild_ready_timeout=0.01)
+    again = asyncio.create_task(serve(client, config))
     try:
         await fake.wait_connected(sessions=2)
         ann, bob = fake.member("ann"), fake.member("bob")
@@ -388,9 +395,9 @@ async def test_every_moderator_subcommand_refuses_a_member(
 
     assert fake.channel_messages() == before
     as_mod = Actor(f"discord:{fake.guild_id}", str(mod.id), platform_moderator=True)
-    assert [e.action for e in await engine.audit(as_mod)] == ["post.add"]
-    assert len(await engine.posts(as_mod)) == 1
-    assert [c.ref for c in await engine.queue(as_mod)] == ["1.4"]
+    assert [e.action for e in (await engine.audit(as_mod)).entries] == ["post.add"]
+    assert len((await engine.posts(as_mod)).posts) == 1
+    assert [c.ref for c in (await engine.queue(as_mod)).claims] == ["1.4"]
 
 
 async def test_the_configured_role_makes_a_moderator(
@@ -453,9 +460,9 @@ async def test_a_429_is_retried_after_retry_after(
 
 
 async def test_a_burst_of_clicks_costs_a_few_edits(
-    engine: Engine, fake: FakeDiscord, mod: Member
+    composition: Bot, fake: FakeDiscord, mod: Member
 ) -> None:
-    async with running(engine, fake, tally_interval=0.4):
+    async with running(composition, fake, tally_interval=0.4):
         await add_post(fake, mod)
         await open_poll(fake, mod)
         [poll] = fake.channel_messages()
@@ -520,8 +527,8 @@ async def site() -> AsyncIterator[str]:
 async def test_a_post_from_a_link_is_deferred_then_completed(
     db: SqlStore, clock: ManualClock, fake: FakeDiscord, mod: Member, site: str
 ) -> None:
-    engine = Engine(db, clock, fetcher=WebFetcher(allow_private=True))
-    async with running(engine, fake):
+    composition = make_bot(db, clock, fetcher=WebFetcher(allow_private=True))
+    async with running(composition, fake):
         started = time.perf_counter()
         exchange = await fake.command(mod, "debate-mod post", link=site)
         callback = await exchange.response()
@@ -551,13 +558,13 @@ async def test_debate_this_post_from_a_message(
 
 
 async def test_forecasts_and_the_weekly_digest(
-    engine: Engine, clock: ManualClock, fake: FakeDiscord, bot: DebateClient, mod: Member
+    composition: Bot, clock: ManualClock, fake: FakeDiscord, bot: DebateClient, mod: Member
 ) -> None:
     await add_post(fake, mod)  # 1.2 reads as a forecast
     opened = await open_poll(fake, mod)
     assert "Forecasts without a resolve date: 1.2" in opened.text
     marked = await fake.command(mod, "debate-mod predict", claim="1.2", date="2026-06-01")
-    assert "forecast due 2026-06-01" in (await marked.reply()).text
+    assert "due 2026-06-01" in (await marked.reply()).text
     [poll] = fake.channel_messages()
     voters = [fake.member(name) for name in ("ann", "bob", "cat", "dan")]
     for voter, choice in zip(voters, ["agree", "disagree", "agree", "disagree"], strict=True):
@@ -583,7 +590,7 @@ async def test_forecasts_and_the_weekly_digest(
     assert "Monday 09:30 UTC" in (await when.reply()).text
 
     clock.advance(days=7, hours=1)  # the weekly sender delivers through the client
-    [sent] = await DigestSender(engine.store, clock, bot).tick()
+    [sent] = await composition.digests.tick()
     assert sent.status is DigestStatus.SENT
     assert "Weekly digest" in fake.channel_messages()[-1].text
 
@@ -630,9 +637,9 @@ def hold_write_lock(database: Path, seconds: float) -> None:
 
 
 async def test_a_slow_vote_is_acknowledged_in_time_and_answered_later(
-    engine: Engine, tmp_path: Path, fake: FakeDiscord, mod: Member
+    composition: Bot, tmp_path: Path, fake: FakeDiscord, mod: Member
 ) -> None:
-    async with running(engine, fake, answer_within=0.2):
+    async with running(composition, fake, answer_within=0.2):
         await add_post(fake, mod)
         await open_poll(fake, mod)
         [poll] = fake.channel_messages()
@@ -648,9 +655,9 @@ async def test_a_slow_vote_is_acknowledged_in_time_and_answered_later(
 
 
 async def test_a_poll_closing_on_time_is_announced_where_it_opened(
-    engine: Engine, clock: ManualClock, fake: FakeDiscord, mod: Member
+    composition: Bot, clock: ManualClock, fake: FakeDiscord, mod: Member
 ) -> None:
-    async with running(engine, fake, close_due_every=0.05):
+    async with running(composition, fake), composition.background():
         await add_post(fake, mod)
         await open_poll(fake, mod, duration="1h")
         clock.advance(hours=2)
@@ -661,14 +668,15 @@ async def test_a_poll_closing_on_time_is_announced_where_it_opened(
 
 
 async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_it_opened(
-    engine: Engine, clock: ManualClock, fake: FakeDiscord, mod: Member
+    composition: Bot, clock: ManualClock, fake: FakeDiscord, mod: Member
 ) -> None:
-    async with running(engine, fake):
+    async with running(composition, fake):
         await add_post(fake, mod)
         await open_poll(fake, mod, duration="1h")
     [poll] = fake.channel_messages()
     clock.advance(hours=2)
-    async with running(engine, fake, close_due_every=0.05):  # a new process knows no channels
+    # a new process knows no channels
+    async with running(composition, fake), composition.background():
         await fake.until(lambda: len(fake.channel_messages()) == 2)
         announced = fake.channel_messages()[1]
         assert "closed on time" in announced.text
@@ -689,6 +697,6 @@ async def test_help_shows_moderators_their_commands_only(
 
 async def test_bad_settings_stop_the_bot_with_one_line(engine: Engine, fake: FakeDiscord) -> None:
     with pytest.raises(ConfigError, match="DISCORD_GUILD_IDS"):
-        await run_discord(engine, Config(discord_token=SecretStr("t"), discord_guild_ids="1,x"))
+        discord_client(engine, Config(discord_token=SecretStr("t"), discord_guild_ids="1,x"))
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
-        await run_discord(engine, Config(discord_token=SecretStr(" ")))
+        discord_client(engine, Config(discord_token=SecretStr(" ")))

@@ -69,7 +69,9 @@ def test_member_text_is_shown_literally() -> None:
 
 
 def test_a_chart_goes_with_the_first_page() -> None:
-    first, *rest = render.results(results(40, NASTY * 5), chart=b"\x89PNG...")
+    fields = [(f"claim {n}", NASTY * 5) for n in range(40)]
+    first, *rest = render.embeds(render.paged_embeds("Results", "", fields), b"\x89PNG...")
+    assert rest
     assert first.files == (("chart.png", b"\x89PNG..."),)
     assert first.embeds[0].image.url == "attachment://chart.png"
     assert all(not m.files for m in rest)

@@ -9,13 +9,13 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
+from adapters.bootstrap import compose
 from adapters.fetch import WebFetcher
+from bot.answers import PostAdded
 from bot.commands import execute
 from bot.domain import ClaimKind, ClaimStatus
-from bot.engine import Engine, PostAdded
-from bot.extraction import extract_claims
-from bot.similarity import near_duplicate
-from storage.sql import SqlStore
+from bot.engine import Engine
+from storage.store import SqlStore
 from tests.support import member, moderator
 
 MOD = moderator()
@@ -79,7 +79,9 @@ async def site() -> AsyncIterator[str]:
 
 
 def engine_with(store: SqlStore, fetcher: WebFetcher) -> Engine:
-    return Engine(store, fetcher=fetcher, extract=extract_claims, near_duplicate=near_duplicate)
+    """The bot as shipped (the real extractor and duplicate check), with a fetcher that may
+    reach this test's web server."""
+    return compose(store, fetcher=fetcher).engine
 
 
 async def test_a_linked_article_becomes_a_post_with_draft_claims(
@@ -88,8 +90,8 @@ async def test_a_linked_article_becomes_a_post_with_draft_claims(
     engine = engine_with(store, WebFetcher(allow_private=True))
     reply = await execute(engine, MOD, f"/debate post {site}/article")
     assert not reply.error, reply.text
-    assert isinstance(reply.payload, PostAdded)
-    post, drafts = reply.payload.post, reply.payload.drafts
+    assert isinstance(reply.answer, PostAdded)
+    post, drafts = reply.answer.post, reply.answer.drafts
 
     assert "Kosovo is the test of the new détente" in post.title
     assert post.url == f"{site}/article"
@@ -138,4 +140,4 @@ async def test_bad_links_are_refused_in_one_sentence_and_add_nothing(
     assert reply.error
     assert len(reply.text.splitlines()) == 1 and reply.text.endswith(".")
     assert "Traceback" not in reply.text
-    assert await engine.posts(MOD) == []
+    assert (await engine.posts(MOD)).posts == []

@@ -18,17 +18,17 @@ import pytest
 from aiohttp import web
 from slack_sdk.errors import SlackApiError
 
+from adapters.bootstrap import Bot
 from adapters.config import Config
-from adapters.slack import SlackApp, run_slack
+from adapters.slack import SlackApp, serve_slack, slack_app
 from adapters.slack.render import escape
 from bot.commands import SUBCOMMANDS, execute
 from bot.domain import Actor, Choice
 from bot.engine import Engine
 from bot.ports import FetchedPage
-from bot.results import Results
-from storage.sql import SqlStore
+from storage.store import SqlStore
 from tests.fakes.slack_fake import TEAM, FakeSlackApi, SlackRequest, SlackSender
-from tests.support import ManualClock
+from tests.support import ManualClock, make_bot
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 MOD = "UMOD"  # a workspace admin, as users.info says
@@ -61,11 +61,11 @@ def texts_of(message: dict[str, Any]) -> str:
 
 @dataclass
 class Slack:
-    """Our app on a real port, the fake Slack around it, and the engine behind it."""
+    """Our app on a real port, the fake Slack around it, and the bot behind it."""
 
     api: FakeSlackApi
     app: SlackApp
-    engine: Engine
+    bot: Bot
     clock: ManualClock
     url: str
     http: aiohttp.ClientSession
@@ -110,6 +110,10 @@ class Slack:
     def replies(self, name: str) -> list[str]:
         return [texts_of(r) for r in self.api.responses.get(name, [])]
 
+    @property
+    def engine(self) -> Engine:
+        return self.bot.engine
+
 
 class SlowFetcher:
     """The link-fetching port, answering after a delay as a slow web site would."""
@@ -136,21 +140,20 @@ async def make_slack(tmp_path: Path) -> AsyncIterator[SlackFactory]:
         *,
         fetcher: SlowFetcher | None = None,
         ack_budget: float = 2.0,
-        chart: Callable[[Results], Awaitable[bytes | None]] | None = None,
     ) -> Slack:
         store = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 's.db'}")
         clock = ManualClock()
-        engine = Engine(store, clock, fetcher=fetcher)
+        bot = make_bot(store, clock, fetcher=fetcher)
         api = await FakeSlackApi(admins={MOD}).start()
         app = SlackApp(
-            engine,
+            bot.engine,
             token="xoxb-test",
             signing_secret=SECRET,
             api_url=api.api_url,
             debounce_seconds=0.05,
             ack_budget=ack_budget,
-            chart=chart,
         )
+        bot.serve("slack", app)
         runner = web.AppRunner(app.web_app(), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -167,7 +170,7 @@ async def make_slack(tmp_path: Path) -> AsyncIterator[SlackFactory]:
 
         cleanups.append(cleanup)
         url = f"http://127.0.0.1:{port}/slack/events"
-        return Slack(api, app, engine, clock, url, http, SlackSender(api))
+        return Slack(api, app, bot, clock, url, http, SlackSender(api))
 
     yield make
     for cleanup in reversed(cleanups):
@@ -410,7 +413,7 @@ async def test_a_poll_that_closes_on_time_posts_results_where_it_was_opened(slac
     await slack.click("U1", "1.1", "agree", poll, reply_to="v")
     await slack.app.drain()  # the vote is committed before the poll's time is up
     slack.clock.advance(hours=2)
-    await slack.app.close_due_polls()
+    await slack.bot.close_due_polls()
     await slack.app.drain()
     posted = slack.api.of("chat.postMessage")[-1]
     assert posted["channel"] == slack.sender.channel
@@ -424,9 +427,11 @@ async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_i
     await slack.command(MOD, "claim add 1 A claim")
     await slack.command(MOD, "open 1 for 1h", reply_to="opened")
     [poll] = await slack.poll_messages()
+    process = make_bot(slack.engine.store, slack.clock)  # a new process knows no poll messages
     restarted = SlackApp(
-        slack.engine, token="xoxb-test", signing_secret=SECRET, api_url=slack.api.api_url
+        process.engine, token="xoxb-test", signing_secret=SECRET, api_url=slack.api.api_url
     )
+    process.serve("slack", restarted)
     runner = web.AppRunner(restarted.web_app(), access_log=None)
     await runner.setup()
     try:
@@ -434,7 +439,7 @@ async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_i
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         slack.clock.advance(hours=2)
-        await restarted.close_due_polls()
+        await process.close_due_polls()
         await restarted.drain()
         posted = slack.api.of("chat.postMessage")[-1]
         assert posted["channel"] == slack.sender.channel
@@ -452,24 +457,6 @@ async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_i
     redrawn = slack.api.of("chat.update")[-1]
     assert redrawn["ts"] == poll["ts"]
     assert not any(b["type"] == "actions" for b in redrawn["blocks"])
-
-
-async def test_results_come_with_the_chart_uploaded_when_analysis_draws_one(
-    make_slack: SlackFactory,
-) -> None:
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-
-    async def chart(results: Results) -> bytes | None:
-        return png
-
-    slack = await make_slack(chart=chart)
-    await prepare_poll(slack, claims=1)
-    await slack.command(MOD, "close 1")
-    await slack.app.drain()
-    assert len(slack.api.of("files.getUploadURLExternal")) == 1
-    assert list(slack.api.uploads.values()) == [png]
-    [done] = slack.api.of("files.completeUploadExternal")
-    assert done["channel_id"] == slack.sender.channel
 
 
 async def test_digest_now_goes_to_the_channel_with_its_chart(slack: Slack) -> None:
@@ -491,7 +478,7 @@ async def test_digest_now_goes_to_the_channel_with_its_chart(slack: Slack) -> No
 async def test_the_weekly_digest_is_delivered_to_the_digest_channel(slack: Slack) -> None:
     await slack.command(MOD, "settings moderator add <@U2>")
     await slack.command(MOD, "digest channel <#C0DIGEST|digest>")
-    settings = await slack.engine.settings(mod_actor())
+    settings = (await slack.engine.settings(mod_actor())).settings
     assert settings.digest_channel == "C0DIGEST"
     digest = await slack.engine.digest(mod_actor())
     await slack.app.deliver(settings, digest)
@@ -526,7 +513,7 @@ async def test_post_without_a_link_opens_a_form_whose_submission_adds_the_post(
     )
     assert submitted.status == 200 and submitted.body == ""  # the form closes
     await slack.app.drain()
-    [post] = await slack.engine.posts(mod_actor())
+    [post] = (await slack.engine.posts(mod_actor())).posts
     assert post.title == "Kosovo & Serbia" and post.text.startswith("The EU will act")
     assert "Added post 1: Kosovo &amp; Serbia" in slack.replies("form")[0]
 
@@ -541,7 +528,7 @@ async def test_a_form_with_bad_input_stays_open_with_the_engines_sentence(slack:
     )
     assert answer.body["response_action"] == "errors"
     assert "post's link" in answer.body["errors"]["text"]
-    assert await slack.engine.posts(mod_actor()) == []
+    assert (await slack.engine.posts(mod_actor())).posts == []
 
 
 async def test_members_asking_for_the_form_get_the_refusal_instead(slack: Slack) -> None:
@@ -609,7 +596,7 @@ async def test_a_bad_signature_or_an_old_timestamp_gets_401_and_changes_nothing(
     assert (forged.status, stale.status, old_command.status) == (401, 401, 401)
     await slack.app.drain()
     assert (await slack.engine.me(Actor(COMMUNITY, "U1"))).votes == []
-    assert len(await slack.engine.posts(mod_actor())) == 1
+    assert len((await slack.engine.posts(mod_actor())).posts) == 1
     assert (len(slack.api.calls), len(slack.api.responses)) == (calls, responses)
 
 
@@ -714,7 +701,10 @@ async def test_run_slack_serves_http_with_a_health_check(tmp_path: Path) -> None
             slack_port=port,
             _env_file=None,  # type: ignore[call-arg]
         )
-        serving = asyncio.create_task(run_slack(Engine(store), config, host="127.0.0.1"))
+        bot = make_bot(store, ManualClock())
+        app = slack_app(bot.engine, config)
+        bot.serve("slack", app)
+        serving = asyncio.create_task(serve_slack(app, config, host="127.0.0.1"))
         sender = SlackSender(api)
         async with aiohttp.ClientSession() as http:
             for _ in range(100):
@@ -739,7 +729,8 @@ async def test_run_slack_serves_http_with_a_health_check(tmp_path: Path) -> None
 
 async def test_socket_mode_when_an_app_token_is_set(tmp_path: Path) -> None:
     store = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 's.db'}")
-    engine = Engine(store)
+    bot = make_bot(store, ManualClock())
+    engine = bot.engine
     async with FakeSlackApi(admins={MOD}) as api:
         config = Config(
             slack_bot_token="xoxb-test",
@@ -747,7 +738,9 @@ async def test_socket_mode_when_an_app_token_is_set(tmp_path: Path) -> None:
             slack_api_url=api.api_url,
             _env_file=None,  # type: ignore[call-arg]
         )
-        serving = asyncio.create_task(run_slack(engine, config))
+        app = slack_app(engine, config)
+        bot.serve("slack", app)
+        serving = asyncio.create_task(serve_slack(app, config))
         await api.socket_connected()
         command = dict(parse_qsl(SlackSender(api).command(MOD, "post A socket post").body))
         ack = await api.send_envelope("slash_commands", command)
@@ -755,5 +748,5 @@ async def test_socket_mode_when_an_app_token_is_set(tmp_path: Path) -> None:
         serving.cancel()
         with pytest.raises(asyncio.CancelledError):
             await serving
-    assert [p.title for p in await engine.posts(mod_actor())] == ["A socket post"]
+    assert [p.title for p in (await engine.posts(mod_actor())).posts] == ["A socket post"]
     await store.close()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aiohttp import web
-
-from adapters.slack.app import COMMAND, DEBATE_THIS_MESSAGE, from_slack
 from adapters.slack.home import home_view
-from adapters.slack.polls import Debouncer, poll_message, poll_pages
+from adapters.slack.inbound import COMMAND, DEBATE_THIS_MESSAGE, from_slack
+from adapters.slack.polls import poll_message, poll_pages
 from adapters.slack.render import (
     MAX_BLOCKS,
     MAX_SECTION_CHARS,
@@ -22,7 +19,6 @@ from adapters.slack.render import (
     plain_reply,
     results_messages,
 )
-from adapters.slack.replies import ResponseUrls
 from bot.domain import Choice, Claim, ClaimKind, ClaimOrigin, ClaimStatus, MemberVote, Post, Tally
 from bot.results import ClaimResult, Results
 
@@ -117,68 +113,6 @@ def test_home_stays_within_100_blocks_and_shows_the_members_votes() -> None:
 def test_slack_text_comes_back_as_typed() -> None:
     said = "A &amp; B &lt;3 <https://ex.org/a?x=1&amp;y=2|ex.org> <@U1|ann> <!here>"
     assert from_slack(said) == "A & B <3 https://ex.org/a?x=1&y=2 <@U1|ann> <!here>"
-
-
-async def test_the_debouncer_turns_a_burst_into_one_job_after_the_last_touch() -> None:
-    ran: list[int] = []
-    debouncer = Debouncer(0.05)
-
-    async def job() -> None:
-        ran.append(len(ran))
-
-    for _ in range(20):
-        debouncer.touch("m", job)
-        await asyncio.sleep(0.001)
-    await debouncer.flush()
-    assert ran == [0]
-    debouncer.touch("m", job)
-    debouncer.touch("n", job)
-    await debouncer.flush()
-    assert len(ran) == 3
-
-
-async def test_response_urls_keep_connections_alive_and_read_every_body_shape() -> None:
-    """Kept-alive posts to a real server, answers with a length, chunked, or until close."""
-    got: list[dict[str, object]] = []
-
-    async def answer(request: web.Request) -> web.StreamResponse:
-        got.append(await request.json())
-        shape = request.match_info["shape"]
-        if shape == "chunked":
-            response = web.StreamResponse()
-            response.enable_chunked_encoding()
-            await response.prepare(request)
-            await response.write(b"o")
-            await response.write(b"k")
-            await response.write_eof()
-            return response
-        if shape == "close":
-            return web.Response(text="ok", headers={"Connection": "close"})
-        if shape == "gone":
-            return web.Response(status=404, text="expired_url")
-        return web.Response(text="ok")
-
-    app = web.Application()
-    app.router.add_post("/r/{shape}", answer)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    import aiohttp
-
-    async with aiohttp.ClientSession() as session:
-        urls = ResponseUrls(session)
-        base = f"http://127.0.0.1:{port}/r"
-        statuses = [
-            await urls.post(f"{base}/{shape}", {"n": i, "t": "é"})
-            for i, shape in enumerate(["length", "chunked", "close", "length", "gone", "length"])
-        ]
-        assert statuses == [200, 200, 200, 200, 404, 200]
-        assert [g["n"] for g in got] == [0, 1, 2, 3, 4, 5] and got[0]["t"] == "é"
-        assert sum(len(idle) for idle in urls._idle.values()) == 1  # one connection, reused
-        await urls.close()
-    await runner.cleanup()
 
 
 def test_the_manifest_creates_what_the_app_listens_for() -> None:

@@ -4,6 +4,6 @@
 `polls` lays out poll messages and keeps their tallies current, `app` runs the client.
 """
 
-from adapters.discord.app import DebateClient, discord_client, run_discord, serve
+from adapters.discord.app import DebateClient, discord_client, serve
 
-__all__ = ["DebateClient", "discord_client", "run_discord", "serve"]
+__all__ = ["DebateClient", "discord_client", "serve"]

@@ -1,12 +1,13 @@
-"""The Discord client: connects, syncs the commands, listens for vote buttons, closes due polls.
+"""The Discord client: connects, syncs the commands, listens for vote buttons, and speaks for the
+bot where it is asked to (`adapters.platforms.Platform`): results of polls that closed on time,
+weekly digests, alerts to moderators.
 
-`run_discord` is what the composition root calls. Everything the adapter keeps is here or in the
-`PollBoard`; the debate itself lives in the engine and its database.
+The bootstrap builds the engine and routes Discord communities here; everything the adapter
+keeps is here or in the `PollBoard`; the debate itself lives in the engine and its database.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -19,15 +20,14 @@ from adapters.config import Config, ConfigError
 from adapters.discord import render
 from adapters.discord.commands import DebateTree, install
 from adapters.discord.polls import PollBoard, VoteButton
+from bot.answers import ClosedPoll
 from bot.digest import Digest
-from bot.domain import Settings
+from bot.domain import Actor, Settings
 from bot.engine import Engine
 from bot.errors import DebateError
-from bot.results import Results
 
 log = logging.getLogger(__name__)
 
-CLOSE_DUE_EVERY = 30.0  # seconds between looks for polls whose time is up
 TALLY_INTERVAL = 2.0  # at most one edit of a poll message this often
 
 
@@ -40,7 +40,6 @@ class DebateClient(discord.Client):
         *,
         guild_ids: Sequence[int] = (),
         tally_interval: float = TALLY_INTERVAL,
-        close_due_every: float | None = CLOSE_DUE_EVERY,
         guild_ready_timeout: float = 2.0,
         answer_within: float = 2.0,
     ) -> None:
@@ -55,17 +54,13 @@ class DebateClient(discord.Client):
         )
         self.engine = engine
         self.guild_ids = tuple(guild_ids)
-        self.close_due_every = close_due_every
         self.polls = PollBoard(engine, self, interval=tally_interval, answer_within=answer_within)
         self.tree: app_commands.CommandTree[DebateClient] = DebateTree(self)
         install(self.tree)
-        self._closer: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(VoteButton)
         await self.sync_commands()
-        if self.close_due_every:
-            self._closer = asyncio.create_task(self._close_due_polls(self.close_due_every))
 
     async def sync_commands(self) -> None:
         """To the listed servers (instant), else globally (Discord may take a while to show)."""
@@ -79,8 +74,11 @@ class DebateClient(discord.Client):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to server %s", len(synced), guild_id)
 
-    async def announce_closed(self, results: Results) -> None:
+    # -- what the bot says on its own (adapters.platforms.Platform) -------------------------------
+
+    async def announce_closed(self, closed: ClosedPoll) -> None:
         """Post the results of a poll that closed on time where it was opened."""
+        results = closed.results
         community, ref = results.post.community, results.post.ref
         self.polls.touch_post(community, ref)
         opened_in = results.poll.channel if results.poll else None
@@ -88,17 +86,15 @@ class DebateClient(discord.Client):
             log.info("poll on %s in %s closed; it was not opened in a channel", ref, community)
             return
         channel = self.get_partial_messageable(int(opened_in))
-        for message in render.results(results, heading="Poll closed on time"):
+        for message in render.messages(closed):
             await channel.send(**message.kwargs())
-
-    # -- the weekly digest (bot.digest_sender.DigestDelivery) -------------------------------------
 
     async def deliver(self, settings: Settings, digest: Digest) -> None:
         """The digest, with its chart, in the community's digest channel; raises if refused."""
         if not (settings.digest_channel or "").isdigit():
             raise DebateError("No digest channel is set; use `/debate-mod digest channel`.")
         channel = self.get_partial_messageable(int(settings.digest_channel or 0))
-        for message in render.digest(digest):
+        for message in render.messages(digest):
             await channel.send(**message.kwargs())
 
     async def alert_moderators(self, settings: Settings, message: str) -> None:
@@ -112,19 +108,10 @@ class DebateClient(discord.Client):
             render.clip(message, render.CONTENT_LIMIT), allowed_mentions=render.NO_MENTIONS
         )
 
-    async def _close_due_polls(self, every: float) -> None:
-        while True:
-            await asyncio.sleep(every)
-            try:
-                for results in await self.engine.close_due_polls(("discord:",)):
-                    await self.announce_closed(results)
-            except Exception:
-                log.exception("closing due polls failed; trying again later")
+    async def platform_moderator(self, actor: Actor) -> bool:
+        return False  # every interaction carries the member's permissions (`actor_of`)
 
     async def close(self) -> None:
-        if self._closer is not None:
-            self._closer.cancel()
-            await asyncio.gather(self._closer, return_exceptions=True)
         await self.polls.close()
         await super().close()
 
@@ -151,8 +138,7 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
 def discord_client(engine: Engine, config: Config, **knobs: Any) -> DebateClient:
     """The client for the configured Discord (not connected yet); checks the settings it needs.
 
-    `knobs` go to `DebateClient` (tests shorten its intervals; `close_due_every=None` when the
-    composition root closes due polls for every platform itself).
+    `knobs` go to `DebateClient` (tests shorten its intervals).
     """
     if not _token(config):
         raise ConfigError("DISCORD_TOKEN: is not set")
@@ -169,11 +155,6 @@ async def serve(client: DebateClient, config: Config) -> None:
         raise ConfigError("DISCORD_TOKEN: Discord refused this token") from None
     except discord.PrivilegedIntentsRequired:  # pragma: no cover - we ask for none
         raise ConfigError("DISCORD_TOKEN: the bot asks for an intent it was not granted") from None
-
-
-async def run_discord(engine: Engine, config: Config, **knobs: Any) -> None:
-    """Run the Discord bot until cancelled (the composition root's entry point)."""
-    await serve(discord_client(engine, config, **knobs), config)
 
 
 def _token(config: Config) -> str:

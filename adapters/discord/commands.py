@@ -10,54 +10,39 @@ members; a server may still grant it to a moderator role, and the engine checks 
 
 from __future__ import annotations
 
-import functools
 import logging
-import re
-import zoneinfo
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from adapters.discord import render
 from adapters.discord.interaction import actor_of, defer, refuse, reply
-from adapters.discord.polls import PollBoard
-from adapters.discord.render import Message
+from adapters.discord.options import (
+    WEEKDAYS,
+    AnyClaim,
+    ClaimText,
+    Interaction,
+    Post,
+    Proposal,
+    TimeZone,
+    VotableClaim,
+    engine_of,
+    host,
+)
+from adapters.discord.render import Message, messages
 from bot import parsing
 from bot.domain import Choice, Claim, ClaimKind, QuietWeeks, Resolution, Visibility
-from bot.engine import Engine
-from bot.errors import DebateError, NotAModerator
 
 log = logging.getLogger(__name__)
 
-Interaction: TypeAlias = discord.Interaction[Any]
 CONTEXT_MENU = "Debate this post"
 CANNOT_POST = (
     "{done}, but I cannot post in this channel: give debate-bot View Channel, Send Messages, "
     "Embed Links and Attach Files here."
 )
-
-
-@runtime_checkable
-class Host(Protocol):
-    """What the commands need from the client they run in (`adapters.discord.app`)."""
-
-    engine: Engine
-    polls: PollBoard
-    tree: app_commands.CommandTree[Any]
-
-
-def host(interaction: Interaction) -> Host:
-    client = interaction.client
-    if not isinstance(client, Host):
-        raise TypeError("debate commands run only in the debate client")
-    return client
-
-
-def engine_of(interaction: Interaction) -> Engine:
-    return host(interaction).engine
 
 
 def channel_of(interaction: Interaction) -> discord.PartialMessageable:
@@ -89,112 +74,6 @@ def _choices(values: type[StrEnum]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=v.value, value=v.value) for v in values]
 
 
-# -- options with autocomplete --------------------------------------------------------------------
-
-
-class _Suggesting(app_commands.Transformer):
-    """A text option that offers values as the member types; the engine reads what is chosen."""
-
-    async def transform(self, interaction: Interaction, value: Any, /) -> str:
-        return str(value).strip()
-
-    async def autocomplete(  # type: ignore[override]
-        self, interaction: Interaction, value: str, /
-    ) -> list[app_commands.Choice[str]]:
-        try:
-            return (await self.suggest(interaction, value.strip()))[:25]
-        except DebateError:
-            return []
-        except Exception:
-            log.exception("autocomplete failed")
-            return []
-
-    async def suggest(self, interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
-        raise NotImplementedError
-
-
-class PostRef(_Suggesting):
-    async def suggest(self, interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
-        posts = await engine_of(interaction).posts(actor_of(interaction))
-        typed = typed.lstrip("#").lower()
-        return [
-            app_commands.Choice(name=render.post_choice_name(p), value=p.ref)
-            for p in reversed(posts)
-            if p.ref.startswith(typed) or typed in p.title.lower()
-        ]
-
-
-_POST_PREFIX = re.compile(r"#?(\d{1,9})(?:\.\d*)?")
-
-
-class ClaimRef(_Suggesting):
-    """Any claim a moderator may curate: of the post typed so far, else of the newest post."""
-
-    async def claims(self, interaction: Interaction, typed: str) -> list[Claim]:
-        engine, actor = engine_of(interaction), actor_of(interaction)
-        prefix = _POST_PREFIX.fullmatch(typed)
-        if prefix:
-            return [row.claim for row in (await engine.claims(actor, prefix[1])).results.claims]
-        posts = await engine.posts(actor)
-        newest = (await engine.claims(actor, posts[-1].ref)).results.claims if posts else []
-        return [row.claim for row in newest] + await _open_claims(engine, interaction)
-
-    async def suggest(self, interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
-        return _claim_choices(await self.claims(interaction, typed), typed)
-
-
-class VotableClaimRef(ClaimRef):
-    """Claims up for a vote: of the post typed so far, else of every open poll."""
-
-    async def claims(self, interaction: Interaction, typed: str) -> list[Claim]:
-        if _POST_PREFIX.fullmatch(typed):
-            return await super().claims(interaction, typed)
-        return await _open_claims(engine_of(interaction), interaction)
-
-
-class ProposalRef(ClaimRef):
-    """Member proposals waiting for a moderator."""
-
-    async def claims(self, interaction: Interaction, typed: str) -> list[Claim]:
-        return await engine_of(interaction).queue(actor_of(interaction))
-
-
-async def _open_claims(engine: Engine, interaction: Interaction) -> list[Claim]:
-    return [row.claim for r in await engine.open_polls(actor_of(interaction)) for row in r.claims]
-
-
-def _claim_choices(claims: Sequence[Claim], typed: str) -> list[app_commands.Choice[str]]:
-    typed = typed.lstrip("#").lower()
-    seen: set[str] = set()
-    out = []
-    for c in claims:
-        if c.ref in seen or not (c.ref.startswith(typed) or typed in c.text.lower()):
-            continue
-        seen.add(c.ref)
-        out.append(app_commands.Choice(name=render.claim_choice_name(c), value=c.ref))
-    return out
-
-
-class TimeZoneName(_Suggesting):
-    async def suggest(self, interaction: Interaction, typed: str) -> list[app_commands.Choice[str]]:
-        typed = typed.lower().replace(" ", "_")
-        return [app_commands.Choice(name=z, value=z) for z in _zones() if typed in z.lower()]
-
-
-@functools.cache
-def _zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
-
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-Post: TypeAlias = app_commands.Transform[str, PostRef]
-AnyClaim: TypeAlias = app_commands.Transform[str, ClaimRef]
-VotableClaim: TypeAlias = app_commands.Transform[str, VotableClaimRef]
-Proposal: TypeAlias = app_commands.Transform[str, ProposalRef]
-TimeZone: TypeAlias = app_commands.Transform[str, TimeZoneName]
-ClaimText: TypeAlias = app_commands.Range[str, 1, 280]
-
-
 # -- /debate --------------------------------------------------------------------------------------
 
 
@@ -207,13 +86,13 @@ class MemberCommands(
     @app_commands.command(description="The posts under debate here")
     async def posts(self, interaction: Interaction) -> None:
         posts = await engine_of(interaction).posts(actor_of(interaction))
-        await reply(interaction, render.post_list(posts))
+        await reply(interaction, messages(posts))
 
     @app_commands.command(description="A post's claims, with tallies where you may see them")
     @app_commands.describe(post="The post's number")
     async def claims(self, interaction: Interaction, post: Post) -> None:
         listed = await engine_of(interaction).claims(actor_of(interaction), post)
-        await reply(interaction, render.claim_list(listed))
+        await reply(interaction, messages(listed))
 
     @app_commands.command(description="Agree, disagree or pass on a claim (or change your vote)")
     @app_commands.describe(claim="The claim, like 3.2", choice="Your vote")
@@ -222,40 +101,37 @@ class MemberCommands(
         vote = await engine_of(interaction).cast_vote(
             actor_of(interaction), claim, parsing.choice(choice)
         )
-        await reply(interaction, render.receipt(vote))
+        await reply(interaction, messages(vote))
         refresh_polls(interaction, vote.claim)
 
     @app_commands.command(description="Suggest a claim for a post, such as a counter-argument")
     @app_commands.describe(post="The post's number", text="The claim, one arguable sentence")
     async def propose(self, interaction: Interaction, post: Post, text: ClaimText) -> None:
         proposed = await engine_of(interaction).propose(actor_of(interaction), post, text)
-        await reply(interaction, render.proposed(proposed))
+        await reply(interaction, messages(proposed))
 
     @app_commands.command(description="Tallies and agreement for each claim of a post")
     @app_commands.describe(post="The post's number")
     async def results(self, interaction: Interaction, post: Post) -> None:
         await defer(interaction)
         found = await engine_of(interaction).results(actor_of(interaction), post)
-        await reply(interaction, render.results(found))  # a chart, once analysis draws one
+        await reply(interaction, messages(found))
 
     @app_commands.command(description="Your own votes and forecasts (only you see them)")
     async def me(self, interaction: Interaction) -> None:
         summary = await engine_of(interaction).me(actor_of(interaction))
-        await reply(interaction, render.member_summary(summary))
+        await reply(interaction, messages(summary))
 
     @app_commands.command(name="forget-me", description="Erase your votes here and their history")
     async def forget_me(self, interaction: Interaction) -> None:
         actor = actor_of(interaction)
         erased = await engine_of(interaction).forget_me(actor)
-        plural = "s" if erased != 1 else ""
-        await reply(
-            interaction, render.note(f"Erased your {erased} vote{plural} and their history.")
-        )
+        await reply(interaction, messages(erased))
         host(interaction).polls.touch_community(actor.community)
 
     @app_commands.command(name="help", description="What you can do here")
     async def help_(self, interaction: Interaction) -> None:
-        moderator = await engine_of(interaction).is_moderator(actor_of(interaction))
+        moderator = (await engine_of(interaction).help(actor_of(interaction))).moderator
         listed = []
         for group in host(interaction).tree.get_commands(type=discord.AppCommandType.chat_input):
             if not isinstance(group, app_commands.Group):
@@ -295,12 +171,11 @@ class ModeratorCommands(
     ) -> None:
         engine, actor = engine_of(interaction), actor_of(interaction)
         if link is None:
-            if not await engine.is_moderator(actor):  # before they type a whole post
-                raise NotAModerator("add posts")
+            await engine.may_add_posts(actor)  # refused before they type a whole post
             await interaction.response.send_modal(PostForm(title))
             return
         await defer(interaction)
-        await reply(interaction, render.post_added(await engine.add_post(actor, link, title)))
+        await reply(interaction, messages(await engine.add_post(actor, link, title)))
 
     @claim.command(name="add", description="Add a claim to a post; it goes straight to the vote")
     @app_commands.describe(post="The post's number", text="One arguable sentence", kind="Kind")
@@ -310,21 +185,21 @@ class ModeratorCommands(
     ) -> None:
         actor = actor_of(interaction)
         added = await engine_of(interaction).add_claim(actor, post, text, parsing.kind(kind))
-        await reply(interaction, render.claim_saved(added, "Added claim"))
+        await reply(interaction, messages(added))
 
     @claim.command(name="edit", description="Reword a claim nobody has voted on yet")
     @app_commands.describe(claim="The claim, like 3.2", text="Its new wording")
     async def claim_edit(self, interaction: Interaction, claim: AnyClaim, text: ClaimText) -> None:
         edited = await engine_of(interaction).edit_claim(actor_of(interaction), claim, text)
-        await reply(interaction, render.claim_saved(edited, "Reworded claim"))
-        refresh_polls(interaction, edited)
+        await reply(interaction, messages(edited))
+        refresh_polls(interaction, edited.claim)
 
     @claim.command(name="remove", description="Take a claim off the vote (its votes are kept)")
     @app_commands.describe(claim="The claim, like 3.2")
     async def claim_remove(self, interaction: Interaction, claim: AnyClaim) -> None:
         removed = await engine_of(interaction).remove_claim(actor_of(interaction), claim)
-        await reply(interaction, render.claim_saved(removed, "Removed claim"))
-        refresh_polls(interaction, removed)
+        await reply(interaction, messages(removed))
+        refresh_polls(interaction, removed.claim)
 
     @claim.command(name="kind", description="Mark a claim as a plain claim or a prediction")
     @app_commands.describe(claim="The claim, like 3.2", kind="Its kind")
@@ -333,8 +208,8 @@ class ModeratorCommands(
         changed = await engine_of(interaction).set_kind(
             actor_of(interaction), claim, parsing.kind(kind)
         )
-        await reply(interaction, render.claim_saved(changed, "Re-kinded claim"))
-        refresh_polls(interaction, changed)
+        await reply(interaction, messages(changed))
+        refresh_polls(interaction, changed.claim)
 
     @app_commands.command(description="Open a post's poll: its claims with vote buttons, here")
     @app_commands.describe(post="The post's number", duration="How long: 90m, 12h, 3d, 1w")
@@ -357,9 +232,10 @@ class ModeratorCommands(
         engine, actor = engine_of(interaction), actor_of(interaction)
         await defer(interaction)
         closed = await engine.close_poll(actor, post)
-        host(interaction).polls.touch_post(actor.community, closed.post.ref)
-        done = f"Closed the poll on post {closed.post.ref}"
-        if await announce(interaction, render.results(closed, heading="Poll closed"), done):
+        ref = closed.results.post.ref
+        host(interaction).polls.touch_post(actor.community, ref)
+        done = f"Closed the poll on post {ref}"
+        if await announce(interaction, messages(closed), done):
             await reply(interaction, render.note(f"{done}; its results are posted here."))
 
     @app_commands.command(description="Mark a claim as a forecast that resolves on a date")
@@ -367,7 +243,7 @@ class ModeratorCommands(
     async def predict(self, interaction: Interaction, claim: AnyClaim, date: str) -> None:
         actor = actor_of(interaction)
         marked = await engine_of(interaction).predict(actor, claim, parsing.day(date))
-        await reply(interaction, render.claim_saved(marked, "Forecast"))
+        await reply(interaction, messages(marked))
 
     @app_commands.command(description="Settle a forecast: true, false or void; told to the channel")
     @app_commands.describe(claim="The forecast, like 3.2", outcome="How it turned out")
@@ -376,13 +252,13 @@ class ModeratorCommands(
         settled = await engine_of(interaction).resolve(
             actor_of(interaction), claim, parsing.resolution(outcome)
         )
-        await reply(interaction, render.claim_saved(settled, "Resolved"), ephemeral=False)
+        await reply(interaction, messages(settled), ephemeral=False)
 
     @digest.command(name="now", description="This week's digest so far, posted in this channel")
     async def digest_now(self, interaction: Interaction) -> None:
         await defer(interaction)
         built = await engine_of(interaction).digest(actor_of(interaction))
-        if await announce(interaction, render.digest(built), "The digest is ready"):
+        if await announce(interaction, messages(built), "The digest is ready"):
             await reply(interaction, render.note("Posted this week's digest here."))
 
     @digest.command(name="channel", description="The channel the weekly digest goes to")
@@ -391,7 +267,7 @@ class ModeratorCommands(
         saved = await engine_of(interaction).set_digest_channel(
             actor_of(interaction), str(channel.id)
         )
-        await reply(interaction, render.settings(saved, saved=True))
+        await reply(interaction, messages(saved))
 
     @digest.command(name="schedule", description="When the weekly digest goes out")
     @app_commands.describe(
@@ -407,7 +283,7 @@ class ModeratorCommands(
             parsing.clock_time(at),
             parsing.time_zone(zone),
         )
-        await reply(interaction, render.settings(saved, saved=True))
+        await reply(interaction, messages(saved))
 
     @digest.command(name="quiet", description="What a week with no activity gets")
     @app_commands.describe(weeks="short: a short digest; skip: none")
@@ -416,23 +292,23 @@ class ModeratorCommands(
         saved = await engine_of(interaction).set_quiet_weeks(
             actor_of(interaction), parsing.quiet_weeks(weeks)
         )
-        await reply(interaction, render.settings(saved, saved=True))
+        await reply(interaction, messages(saved))
 
     @digest.command(name="off", description="Stop the weekly digest")
     async def digest_off(self, interaction: Interaction) -> None:
         saved = await engine_of(interaction).digest_off(actor_of(interaction))
-        await reply(interaction, render.settings(saved, saved=True))
+        await reply(interaction, messages(saved))
 
     @app_commands.command(description="Member proposals waiting for review")
     async def queue(self, interaction: Interaction) -> None:
         waiting = await engine_of(interaction).queue(actor_of(interaction))
-        await reply(interaction, render.queue(waiting))
+        await reply(interaction, messages(waiting))
 
     @app_commands.command(description="Approve a member's proposal: it goes to the vote")
     @app_commands.describe(claim="The proposal, like 3.7")
     async def approve(self, interaction: Interaction, claim: Proposal) -> None:
         approved = await engine_of(interaction).approve(actor_of(interaction), claim)
-        await reply(interaction, render.claim_saved(approved, "Approved claim"))
+        await reply(interaction, messages(approved))
 
     @app_commands.command(description="Reject a member's proposal")
     @app_commands.describe(claim="The proposal, like 3.7", reason="Why, for the audit log")
@@ -443,12 +319,12 @@ class ModeratorCommands(
         reason: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
         rejected = await engine_of(interaction).reject(actor_of(interaction), claim, reason or "")
-        await reply(interaction, render.claim_saved(rejected, "Rejected claim"))
+        await reply(interaction, messages(rejected))
 
     @settings.command(name="show", description="Show this server's debate settings")
     async def settings_show(self, interaction: Interaction) -> None:
         current = await engine_of(interaction).settings(actor_of(interaction))
-        await reply(interaction, render.settings(current))
+        await reply(interaction, messages(current))
 
     @settings.command(name="visibility", description="When members see a poll's tallies")
     @app_commands.describe(when="after-vote: once they voted; live: always; after-close")
@@ -457,13 +333,13 @@ class ModeratorCommands(
         saved = await engine_of(interaction).set_visibility(
             actor_of(interaction), parsing.visibility(when)
         )
-        await reply(interaction, render.settings(saved, saved=True))
+        await reply(interaction, messages(saved))
 
     @settings.command(name="auto-approve", description="Member proposals go to the vote at once")
     @app_commands.describe(on="True to approve proposals automatically")
     async def settings_auto_approve(self, interaction: Interaction, on: bool) -> None:
         saved = await engine_of(interaction).set_auto_approve(actor_of(interaction), on)
-        await reply(interaction, render.settings(saved, saved=True))
+        await reply(interaction, messages(saved))
 
     @settings.command(name="moderator-role", description="A role whose members moderate debates")
     @app_commands.describe(role="The role; leave out to clear it")
@@ -473,13 +349,13 @@ class ModeratorCommands(
         saved = await engine_of(interaction).set_moderator_role(
             actor_of(interaction), str(role.id) if role else None
         )
-        await reply(interaction, render.settings(saved, saved=True))
+        await reply(interaction, messages(saved))
 
     @settings.command(name="moderator-add", description="Make a member a debate moderator")
     @app_commands.describe(member="The member")
     async def settings_moderator_add(self, interaction: Interaction, member: discord.User) -> None:
         saved = await engine_of(interaction).add_moderator(actor_of(interaction), str(member.id))
-        await reply(interaction, render.settings(saved, saved=True))
+        await reply(interaction, messages(saved))
 
     @settings.command(name="moderator-remove", description="Remove a member from the moderators")
     @app_commands.describe(member="The member")
@@ -487,7 +363,7 @@ class ModeratorCommands(
         self, interaction: Interaction, member: discord.User
     ) -> None:
         saved = await engine_of(interaction).remove_moderator(actor_of(interaction), str(member.id))
-        await reply(interaction, render.settings(saved, saved=True))
+        await reply(interaction, messages(saved))
 
     @app_commands.command(description="Recent moderator actions and setting changes")
     @app_commands.describe(count="How many entries (default 20)")
@@ -495,7 +371,7 @@ class ModeratorCommands(
         self, interaction: Interaction, count: app_commands.Range[int, 1, 200] = 20
     ) -> None:
         entries = await engine_of(interaction).audit(actor_of(interaction), count)
-        await reply(interaction, render.audit(entries))
+        await reply(interaction, messages(entries))
 
 
 # -- "Debate this post" and the post form ---------------------------------------------------------
@@ -511,7 +387,7 @@ async def debate_this_post(interaction: Interaction, message: discord.Message) -
     source = message.content.strip()
     if not source and message.embeds and message.embeds[0].url:
         source = message.embeds[0].url
-    await reply(interaction, render.post_added(await engine.add_post(actor, source)))
+    await reply(interaction, messages(await engine.add_post(actor, source)))
 
 
 class PostForm(discord.ui.Modal, title="Debate a post"):
@@ -535,7 +411,7 @@ class PostForm(discord.ui.Modal, title="Debate a post"):
         engine, actor = engine_of(interaction), actor_of(interaction)
         await defer(interaction)
         added = await engine.add_post(actor, self.body.value, self.heading.value.strip() or None)
-        await reply(interaction, render.post_added(added))
+        await reply(interaction, messages(added))
 
     async def on_error(  # type: ignore[override]  # discord.py's Modal drops the item argument
         self, interaction: Interaction, error: Exception, /

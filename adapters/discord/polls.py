@@ -9,9 +9,7 @@ with a trailing edit always made, so a burst of clicks costs a few edits.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,12 +17,14 @@ from typing import Any
 
 import discord
 
+from adapters.debounce import Debouncer
 from adapters.discord import render
 from adapters.discord.interaction import actor_of, in_time, refuse, reply
 from adapters.discord.render import Message
-from bot import parsing, text
+from bot import text
+from bot.answers import PollOpened
 from bot.domain import Choice
-from bot.engine import Engine, PollOpened
+from bot.engine import Engine
 from bot.errors import OutOfDate
 from bot.results import Results
 
@@ -150,13 +150,6 @@ class PollMessage:
 
 
 @dataclass
-class _Edits:
-    last: float = -math.inf
-    dirty: bool = False
-    task: asyncio.Task[None] | None = None
-
-
-@dataclass
 class PollBoard:
     """The poll messages this process knows of, and their debounced in-place updates.
 
@@ -169,7 +162,9 @@ class PollBoard:
     interval: float = 2.0
     answer_within: float = 2.0  # a vote slower than this is acknowledged first
     messages: dict[int, PollMessage] = field(default_factory=dict)
-    _edits: dict[int, _Edits] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._edits = Debouncer(self.interval)
 
     async def publish(
         self, channel: discord.PartialMessageable, opened: PollOpened
@@ -195,16 +190,16 @@ class PollBoard:
             actor = actor_of(interaction)
             counted = self.engine.cast_vote(actor, ref, choice)
             vote = await in_time(interaction, counted, within=self.answer_within)
-            await reply(interaction, render.receipt(vote))
+            await reply(interaction, render.messages(vote))
         except Exception as error:
             await refuse(interaction, error)
             if isinstance(error, OutOfDate):  # the clicked message is out of date: redraw it
-                self._learn(interaction, actor.community, parsing.claim_ref(ref)[0], ref)
+                self._learn(interaction, actor.community, error.post_ref, ref)
             return
-        self._learn(interaction, actor.community, vote.claim.post_number, ref)
+        self._learn(interaction, actor.community, str(vote.claim.post_number), ref)
 
     def _learn(
-        self, interaction: discord.Interaction[Any], community: str, post: int, ref: str
+        self, interaction: discord.Interaction[Any], community: str, post: str, ref: str
     ) -> None:
         """Remember the clicked poll message (known again after a restart) and refresh it."""
         message = interaction.message
@@ -212,7 +207,7 @@ class PollBoard:
             return
         if message.id not in self.messages:
             self.messages[message.id] = PollMessage(
-                community, str(post), message.channel.id, message.id, refs_on(message) or (ref,)
+                community, post, message.channel.id, message.id, refs_on(message) or (ref,)
             )
         self.touch(message.id)
 
@@ -229,39 +224,21 @@ class PollBoard:
 
     def touch(self, message_id: int) -> None:
         """Refresh one poll message soon: now if it is idle, else once its interval is over."""
-        edits = self._edits.setdefault(message_id, _Edits())
-        edits.dirty = True
-        if edits.task is None or edits.task.done():
-            edits.task = asyncio.create_task(self._flush(message_id, edits))
+        self._edits.touch(message_id, lambda: self._refresh(message_id))
 
     async def close(self) -> None:
-        tasks = [e.task for e in self._edits.values() if e.task and not e.task.done()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._edits.close()
 
-    async def _flush(self, message_id: int, edits: _Edits) -> None:
-        loop = asyncio.get_running_loop()
-        while edits.dirty:
-            wait = edits.last + self.interval - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            edits.dirty = False
-            edits.last = loop.time()
-            known = self.messages.get(message_id)
-            if known is None:
-                return
-            try:
-                final = await self._edit(known)
-            except discord.NotFound:  # the message was deleted
-                final = True
-            except Exception:
-                log.exception("could not update poll message %s", message_id)
-                continue
-            if final:  # nothing will change it again: forget it
-                self.messages.pop(message_id, None)
-                self._edits.pop(message_id, None)
-                return
+    async def _refresh(self, message_id: int) -> None:
+        known = self.messages.get(message_id)
+        if known is None:
+            return
+        try:
+            final = await self._edit(known)
+        except discord.NotFound:  # the message was deleted
+            final = True
+        if final:  # nothing will change it again: forget it
+            self.messages.pop(message_id, None)
 
     async def _edit(self, known: PollMessage) -> bool:
         """Show the poll's public state; True once the poll is closed and shown so."""

@@ -1,8 +1,9 @@
-"""Engine values -> Discord messages: embeds and content inside Discord's limits, nothing sent.
+"""Engine answers -> Discord messages: embeds and content inside Discord's limits, nothing sent.
 
-Every function here is pure: it takes what the engine returned and gives back `Message`s that the
-sending side (`adapters.discord.interaction`) posts. Text that members wrote (titles, claims) is
-escaped for Discord markdown; mentions never ping because every send uses `AllowedMentions.none()`.
+`messages` has one rendering per kind of answer (`bot.answers`). Every function here is pure: it
+takes what the engine returned and gives back `Message`s that the sending side
+(`adapters.discord.interaction`) posts. Text that members wrote (titles, claims) is escaped for
+Discord markdown; mentions never ping because every send uses `AllowedMentions.none()`.
 """
 
 from __future__ import annotations
@@ -10,14 +11,31 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import singledispatch
 from typing import Any
 
 import discord
 
 from bot import text
+from bot.answers import (
+    AuditLog,
+    ClaimChange,
+    ClaimChanged,
+    ClaimList,
+    ClosedPoll,
+    CommunitySettings,
+    MemberSummary,
+    PollOpened,
+    PostAdded,
+    PostList,
+    ProposalQueue,
+    Proposed,
+    Refusal,
+    VoteReceipt,
+    VotesErased,
+)
 from bot.digest import Digest
-from bot.domain import AuditEntry, Claim, ClaimKind, ClaimStatus, Post, Settings
-from bot.engine import ClaimList, MemberSummary, PollOpened, PostAdded, Proposed, VoteReceipt
+from bot.domain import Claim, Post
 from bot.results import ClaimResult, Results
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
@@ -156,14 +174,8 @@ def post_title(post: Post) -> str:
 
 
 def claim_heading(claim: Claim) -> str:
-    marks = []
-    if claim.status is not ClaimStatus.ACTIVE:
-        marks.append(claim.status.value)
-    if claim.kind is ClaimKind.PREDICTION:
-        marks.append(f"forecast due {claim.resolve_on}" if claim.resolve_on else "forecast")
-    if claim.resolution is not None:
-        marks.append(f"resolved {claim.resolution.value}")
-    return f"{claim.ref}" + (f" · {', '.join(marks)}" if marks else "")
+    tags = text.claim_tags(claim)
+    return claim.ref + (f" · {'; '.join(tags)}" if tags else "")
 
 
 def claim_choice_name(claim: Claim) -> str:
@@ -175,11 +187,27 @@ def post_choice_name(post: Post) -> str:
     return clip(f"{post.ref} · {' '.join(post.title.split())}", CHOICE_NAME_LIMIT)
 
 
-def post_list(posts: Sequence[Post]) -> list[Message]:
-    if not posts:
+# -- one rendering per kind of answer ----------------------------------------------------------
+
+
+@singledispatch
+def messages(answer: object) -> list[Message]:
+    """The messages an answer is shown as; plain text where nothing richer is registered."""
+    return plain(text.render(answer))
+
+
+@messages.register
+def _(refusal: Refusal) -> list[Message]:
+    return note(refusal.message)
+
+
+@messages.register
+def post_list(listed: PostList) -> list[Message]:
+    if not listed.posts:
         return note("No posts yet; a moderator adds one with `/debate-mod post`.")
     lines = [
-        f"**{p.ref}** · {escaped(p.title, 200)}" + (f" — <{p.url}>" if p.url else "") for p in posts
+        f"**{p.ref}** · {escaped(p.title, 200)}" + (f" — <{p.url}>" if p.url else "")
+        for p in listed.posts
     ]
     return [Message(embeds=(page,)) for page in _line_pages("Posts under debate", lines)]
 
@@ -199,6 +227,7 @@ def _line_pages(title: str, lines: Sequence[str]) -> list[discord.Embed]:
     return pages
 
 
+@messages.register
 def post_added(added: PostAdded) -> list[Message]:
     post = added.post
     if added.drafts:
@@ -217,10 +246,10 @@ def post_added(added: PostAdded) -> list[Message]:
 # -- results --------------------------------------------------------------------------------------
 
 
-def claim_detail(row: ClaimResult, *, hidden: str) -> str:
+def claim_detail(row: ClaimResult) -> str:
     said = escaped(row.claim.text, 700)
     if not row.visible:
-        return f"{said}\n*{hidden}*"
+        return f"{said}\n*Tallies show once you vote on it.*"
     if row.tally.total == 0:
         return f"{said}\nNo votes yet."
     detail = text.tally(row.tally)
@@ -233,30 +262,41 @@ def claim_detail(row: ClaimResult, *, hidden: str) -> str:
     return f"{said}\n{detail}"
 
 
-def results(r: Results, heading: str = "Results", chart: bytes | None = None) -> list[Message]:
-    """A post's results as embeds (one claim per field); the chart, when given, as a PNG."""
-    voters = f"{r.voters} voter{'s' if r.voters != 1 else ''}"
+def results_embeds(r: Results, heading: str = "Results") -> list[Message]:
+    """A post's results as embeds, one claim per field."""
+    voters = text.count(r.voters, "voter")
     description = f"{text.poll_state(r.poll, r.closed).capitalize()} · {voters}"
     if r.post.url:
         description += f"\n<{r.post.url}>"
     if not r.claims:
         description += "\nNo claims to show."
-    fields = [
-        (claim_heading(row.claim), claim_detail(row, hidden="Tallies show once you vote on it."))
-        for row in r.claims
-    ]
-    return embeds(paged_embeds(f"{heading} · {post_title(r.post)}", description, fields), chart)
+    fields = [(claim_heading(row.claim), claim_detail(row)) for row in r.claims]
+    return embeds(paged_embeds(f"{heading} · {post_title(r.post)}", description, fields))
 
 
+@messages.register
+def results(r: Results) -> list[Message]:
+    return results_embeds(r)
+
+
+@messages.register
+def closed_poll(closed: ClosedPoll) -> list[Message]:
+    return results_embeds(
+        closed.results, "Poll closed on time" if closed.on_time else "Poll closed"
+    )
+
+
+@messages.register
 def claim_list(listed: ClaimList) -> list[Message]:
-    return results(listed.results, heading="Claims")
+    return results_embeds(listed.results, heading="Claims")
 
 
+@messages.register
 def receipt(vote: VoteReceipt) -> list[Message]:
-    shown = vote.tally if vote.tally_visible else None
-    return note(text.vote_receipt(vote.claim, vote.choice, vote.previous, shown))
+    return note(text.receipt_sentence(vote))
 
 
+@messages.register
 def member_summary(summary: MemberSummary) -> list[Message]:
     votes, calibration = summary.votes, summary.calibration
     if not votes:
@@ -270,11 +310,12 @@ def member_summary(summary: MemberSummary) -> list[Message]:
     return [Message(embeds=(page,)) for page in _line_pages("Your votes", lines)]
 
 
-def poll_opened(opened: PollOpened, messages: int) -> list[Message]:
+def poll_opened(opened: PollOpened, count: int) -> list[Message]:
+    """The moderator's private word that the poll is posted, in `count` messages."""
     verb = "Reopened" if opened.reopened else "Opened"
     said = (
         f"{verb} the poll on post {opened.post.ref} with {len(opened.claims)} claims "
-        f"in {messages} message{'s' if messages != 1 else ''} here."
+        f"in {text.count(count, 'message')} here."
     )
     undated = opened.undated_predictions
     if undated:
@@ -286,30 +327,54 @@ def poll_opened(opened: PollOpened, messages: int) -> list[Message]:
     return note(said)
 
 
-def claim_saved(claim: Claim, what: str) -> list[Message]:
+_CHANGED = {
+    ClaimChange.ADDED: "Added claim",
+    ClaimChange.REWORDED: "Reworded claim",
+    ClaimChange.REMOVED: "Removed claim",
+    ClaimChange.REKINDED: "Re-kinded claim",
+    ClaimChange.DATED: "Forecast",
+    ClaimChange.RESOLVED: "Resolved",
+    ClaimChange.APPROVED: "Approved claim",
+    ClaimChange.REJECTED: "Rejected claim",
+}
+
+
+@messages.register
+def claim_changed(changed: ClaimChanged) -> list[Message]:
     """A moderator's change to one claim, confirmed with the claim as it now reads."""
-    embed = _page(f"{what} {claim_heading(claim)}", escaped(claim.text, DESCRIPTION_LIMIT), None)
+    claim = changed.claim
+    title = f"{_CHANGED[changed.change]} {claim_heading(claim)}"
+    embed = _page(title, escaped(claim.text, DESCRIPTION_LIMIT), None)
     return [Message(embeds=(embed,))]
 
 
+@messages.register
 def proposed(p: Proposed) -> list[Message]:
-    if p.approved:
-        return note(f"Added your claim as {p.claim.ref}; it is open for votes.")
-    return note(f"Thanks: your claim {p.claim.ref} waits for a moderator.")
+    return note(text.render(p))
 
 
-def queue(claims: Sequence[Claim]) -> list[Message]:
-    if not claims:
+@messages.register
+def queue(waiting: ProposalQueue) -> list[Message]:
+    if not waiting.claims:
         return note("No proposals are waiting.")
-    lines = [f"`{c.ref}` {escaped(c.text, 300)} — from <@{c.author}>" for c in claims]
+    lines = [f"`{c.ref}` {escaped(c.text, 300)} — from <@{c.author}>" for c in waiting.claims]
     return [Message(embeds=(page,)) for page in _line_pages("Proposals waiting for review", lines)]
 
 
-def settings(s: Settings, saved: bool = False) -> list[Message]:
+@messages.register
+def _(erased: VotesErased) -> list[Message]:
+    return note(text.render(erased))
+
+
+@messages.register
+def settings(shown: CommunitySettings) -> list[Message]:
+    s, saved = shown.settings, shown.saved
     role = f"<@&{s.moderator_role}>" if s.moderator_role else "none"
     mods = ", ".join(f"<@{m}>" for m in sorted(s.moderators)) or "none listed"
     schedule = s.digest_schedule
-    digest = f"{_DAYS[schedule.weekday]} {schedule.at:%H:%M} {schedule.tz}" if schedule else "off"
+    digest = "off"
+    if schedule:
+        digest = f"{text.WEEKDAYS[schedule.weekday]} {schedule.at:%H:%M} {schedule.tz}"
     channel = f"<#{s.digest_channel}>" if s.digest_channel else "no channel yet"
     embed = _page("Settings saved" if saved else "Settings", "", None)
     embed.add_field(name="Results visibility", value=s.visibility.value)
@@ -321,22 +386,21 @@ def settings(s: Settings, saved: bool = False) -> list[Message]:
     return [Message(embeds=(embed,))]
 
 
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
+@messages.register
 def digest(d: Digest) -> list[Message]:
     """The weekly digest: its text in embed pages, its chart (when drawn) on the first."""
-    heading, *lines = text.digest(d).splitlines()
+    heading, *lines = text.digest_text(d).splitlines()
     lines = [discord.utils.escape_markdown(line, as_needed=True) for line in lines]
     return embeds(_line_pages(heading, lines or ["…"]), d.chart_png)
 
 
-def audit(entries: Sequence[AuditEntry]) -> list[Message]:
-    if not entries:
+@messages.register
+def audit(log: AuditLog) -> list[Message]:
+    if not log.entries:
         return note("The audit log is empty.")
     lines = [
         f"<t:{int(e.at.timestamp())}:f> **{escaped(e.actor, 100)}**: {escaped(e.detail, 400)}"
-        for e in entries
+        for e in log.entries
     ]
     return [Message(embeds=(page,)) for page in _line_pages("Audit log", lines)]
 

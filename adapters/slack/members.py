@@ -1,11 +1,11 @@
 """Who is asking: a Slack member as the engine's `Actor`, with the platform's word on moderation.
 
-On Slack the platform's word is "workspace admin or owner", which only `users.info` tells; the
-answer is cached for a while so a burst of requests costs one call per member, not one per
-request. A vote click asks only when its receipt depends on the answer (see `SlackApp._cast`):
-at several hundred clicks a second, a `users.info` call for every new voter was the largest cost
-of a click after Bolt's own parsing.
-Whether that makes a moderator (or whether the community lists the member) is the engine's call.
+On Slack the platform's word is "workspace admin or owner", which only `users.info` tells. An
+`Actor` carries it when a recent lookup knows it, and None otherwise: the engine asks
+(`platform_moderator`, its `PlatformRoles` port) only when a decision depends on it. At several
+hundred clicks a second, a `users.info` call for every new voter was the largest cost of a click
+after Bolt's own parsing. Answers are cached for a while so a burst of requests costs one call
+per member, not one per request. Whether the word makes a moderator is the engine's call.
 """
 
 from __future__ import annotations
@@ -41,26 +41,22 @@ class Members:
         self._clock = clock
         self._admins: dict[tuple[str, str], tuple[float, asyncio.Future[bool]]] = {}
 
-    async def actor(
-        self,
-        team_id: str,
-        user_id: str,
-        name: str = "",
-        *,
-        channel: str | None = None,
-        ask: bool = True,
+    def actor(
+        self, team_id: str, user_id: str, name: str = "", channel: str | None = None
     ) -> Actor:
-        """The member as the engine sees them, speaking in `channel`. With `ask=False` Slack is not
-        asked: the platform's word is what the cache knows, or None (unknown), which a vote can
-        do without."""
-        admin = await self.is_admin(team_id, user_id) if ask else self.known(team_id, user_id)
+        """The member as the engine sees them, speaking in `channel`, with the platform's word
+        when a fresh lookup knows it."""
         return Actor(
             community=community_of(team_id),
             user_id=user_id,
             name=name,
-            platform_moderator=admin,
+            platform_moderator=self.known(team_id, user_id),
             channel=channel,
         )
+
+    async def platform_moderator(self, actor: Actor) -> bool:
+        """The engine's question, for a member of one of our workspaces."""
+        return await self.is_admin(actor.community.removeprefix("slack:"), actor.user_id)
 
     def known(self, team_id: str, user_id: str) -> bool | None:
         """Whether the member is an admin, if a lookup still fresh has said so; else None."""

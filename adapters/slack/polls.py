@@ -1,4 +1,4 @@
-"""Poll messages: their Block Kit layout, where they were posted, and their debounced refresh.
+"""Poll messages: their Block Kit layout, and where they were posted.
 
 A poll is one or more channel messages; each holds a run of the post's active claims, a section
 and a row of Agree / Disagree / Pass buttons per claim, within Slack's 50 blocks a message. The
@@ -8,9 +8,7 @@ named `claim:3.2`, so a click can be answered and its message redrawn without re
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +30,6 @@ from .render import (
     post_heading,
     section,
 )
-
-log = logging.getLogger(__name__)
 
 VOTE_ACTION = "vote:"  # + agree / disagree / pass
 BUTTONS = [
@@ -152,50 +148,12 @@ class PollBoard:
         return list(self.places.get((community, post), []))
 
 
-# -- debounced refresh ------------------------------------------------------------------------
-
-
-class Debouncer:
-    """Runs a job for a key at most once per `delay`, always after the latest touch.
-
-    A burst of clicks on one poll message becomes one `chat.update` a `delay` after the first,
-    showing every vote of the burst; clicks that arrive while it runs cause one more.
-    """
-
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
-        self._jobs: dict[Hashable, Callable[[], Awaitable[None]]] = {}
-        self._dirty: set[Hashable] = set()
-        self._tasks: dict[Hashable, asyncio.Task[None]] = {}
-
-    def touch(self, key: Hashable, job: Callable[[], Awaitable[None]]) -> None:
-        self._jobs[key] = job
-        self._dirty.add(key)
-        if key not in self._tasks:
-            self._tasks[key] = asyncio.create_task(self._run(key))
-
-    async def _run(self, key: Hashable) -> None:
-        try:
-            while key in self._dirty:
-                await asyncio.sleep(self.delay)
-                self._dirty.discard(key)
-                try:
-                    await self._jobs[key]()
-                except Exception:
-                    log.exception("refreshing a poll message failed")
-        finally:
-            self._tasks.pop(key, None)
-            self._jobs.pop(key, None)
-
-    @property
-    def pending(self) -> bool:
-        return bool(self._tasks)
-
-    async def flush(self) -> None:
-        """Wait for every pending job to have run."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
-
-    def cancel(self) -> None:
-        for task in self._tasks.values():
-            task.cancel()
+def page_of(blocks: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    """Which message of how many a poll message is, read back from its heading's block id."""
+    for block in blocks:
+        block_id = str(block.get("block_id", ""))
+        if block_id.startswith("poll:"):
+            parts = block_id.split(":")
+            if len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
+                return int(parts[2]), int(parts[3])
+    return 1, 1

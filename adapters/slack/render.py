@@ -1,4 +1,7 @@
-"""Engine values -> Slack messages: Block Kit within Slack's limits, every text escaped.
+"""Engine answers -> Slack messages: Block Kit within Slack's limits, every text escaped.
+
+`messages` has one rendering per kind of answer (`bot.answers`) that has a richer form than the
+shared plain text, which every other answer is shown as.
 
 Every string that leaves here went through `escape`, so no member's words (nor ours) can become a
 mention, a link or a broadcast: `<!channel>` is shown as text, never sent as markup. mrkdwn text
@@ -12,13 +15,13 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import singledispatch
 from typing import Any
 from urllib.parse import quote
 
 from bot import text
-from bot.commands import Reply
+from bot.answers import ClosedPoll, VoteReceipt
 from bot.domain import Claim, Post
-from bot.engine import PostAdded, VoteReceipt
 from bot.results import ClaimResult, Results
 
 MAX_BLOCKS = 50  # a message
@@ -140,17 +143,25 @@ def plain_reply(raw: str) -> list[Message]:
     return paginate([], text_sections(raw), fit(raw, MAX_FALLBACK_CHARS))
 
 
-def reply_messages(reply: Reply) -> list[Message]:
-    """How a command's answer looks in Slack: rich where the engine's value has a rich form."""
-    payload = reply.payload
-    if isinstance(payload, VoteReceipt):  # one short sentence: text alone, no blocks
-        return [Message(fit(reply.text, MAX_FALLBACK_CHARS))]
-    if isinstance(payload, Results) and not reply.error:
-        heading = "Poll closed. Results for" if reply.announce else "Results for"
-        return results_messages(payload, heading)
-    if isinstance(payload, PostAdded):
-        return post_added(payload)
-    return plain_reply(reply.text)
+@singledispatch
+def messages(answer: object) -> list[Message]:
+    """How an answer looks in Slack: its plain text, unless a richer form is registered."""
+    return plain_reply(text.render(answer))
+
+
+@messages.register
+def _(receipt: VoteReceipt) -> list[Message]:
+    return [Message(fit(text.render(receipt), MAX_FALLBACK_CHARS))]  # a sentence: no blocks
+
+
+@messages.register
+def _(results: Results) -> list[Message]:
+    return results_messages(results)
+
+
+@messages.register
+def _(closed: ClosedPoll) -> list[Message]:
+    return results_messages(closed.results, text.closed_heading(closed))
 
 
 # -- results ----------------------------------------------------------------------------------
@@ -169,13 +180,12 @@ def claim_heading(claim: Claim) -> str:
 
 
 def claim_detail(row: ClaimResult) -> str:
-    """The shared plain rendering of a claim's tallies, without its first line."""
-    _, _, detail = text.claim_result(row).partition("\n")
-    return escape(detail.strip())
+    """The shared plain rendering of a claim's tallies."""
+    return escape(text.claim_detail(row))
 
 
 def results_messages(results: Results, heading: str = "Results for") -> list[Message]:
-    voters = f"{results.voters} voter{'s' if results.voters != 1 else ''}"
+    voters = text.count(results.voters, "voter")
     state = text.poll_state(results.poll, results.closed)
     head = [
         section(post_heading(heading, results.post)),
@@ -194,20 +204,6 @@ def results_messages(results: Results, heading: str = "Results for") -> list[Mes
 
 
 # -- posts ------------------------------------------------------------------------------------
-
-
-def post_added(added: PostAdded) -> list[Message]:
-    post = added.post
-    lines = [f"Added post {post.ref}: {post.title}."]
-    if added.drafts:
-        lines.append(
-            f"{len(added.drafts)} draft claims to review (edit or remove them, "
-            f"then `/debate open {post.ref}`):"
-        )
-        lines += [text.claim_line(c) for c in added.drafts]
-    else:
-        lines.append(f"Add its claims with `/debate claim add {post.ref} <text>`.")
-    return plain_reply("\n".join(lines))
 
 
 POST_FORM = "debate_post"

@@ -15,28 +15,6 @@ from .app import SlackApp
 
 log = logging.getLogger(__name__)
 
-CLOSE_DUE_POLLS_EVERY = 30.0  # seconds
-
-
-async def run_slack(
-    engine: Engine,
-    config: Config,
-    *,
-    host: str = "0.0.0.0",
-    close_due_polls: bool = True,
-    close_every: float = CLOSE_DUE_POLLS_EVERY,
-) -> None:
-    """Serve Slack until cancelled: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on
-    SLACK_PORT (`/slack/events`, `/healthz`). With `close_due_polls`, polls whose time is up are
-    closed every `close_every` seconds and their results posted where this process opened them."""
-    slack = slack_app(engine, config)
-    closer = asyncio.create_task(_close_due_polls(slack, close_every)) if close_due_polls else None
-    try:
-        await serve_slack(slack, config, host=host)
-    finally:
-        if closer is not None:
-            closer.cancel()
-
 
 def slack_app(engine: Engine, config: Config) -> SlackApp:
     """The app for the configured workspace (not serving yet); checks the settings it needs."""
@@ -86,15 +64,6 @@ async def _socket_mode(slack: SlackApp, app_token: str) -> None:
         await asyncio.Event().wait()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
-
-
-async def _close_due_polls(slack: SlackApp, every: float) -> None:
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await slack.close_due_polls()
-        except Exception:
-            log.exception("Slack: closing due polls failed")
 
 
 def _secret(value: object) -> str:

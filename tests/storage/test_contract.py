@@ -23,7 +23,7 @@ from bot.domain import (
 )
 from bot.ports import NewClaim
 from storage.schema import votes
-from storage.sql import SqlStore
+from storage.store import SqlStore
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -34,36 +34,36 @@ def draft(text: str, status: ClaimStatus = ClaimStatus.DRAFT) -> NewClaim:
 
 async def test_posts_are_numbered_per_community(store: SqlStore) -> None:
     async with store.transaction() as tx:
-        a1 = await tx.add_post("console:a", NewPost("A one", "text"), "mod", T0)
-        a2 = await tx.add_post("console:a", NewPost("A two", "text"), "mod", T0)
-        b1 = await tx.add_post(
+        a1 = await tx.posts.add("console:a", NewPost("A one", "text"), "mod", T0)
+        a2 = await tx.posts.add("console:a", NewPost("A two", "text"), "mod", T0)
+        b1 = await tx.posts.add(
             "console:b", NewPost("B one", "text", url="https://x.test/"), "m", T0
         )
     assert (a1.number, a2.number, b1.number) == (1, 2, 1)
     async with store.transaction() as tx:
-        assert (await tx.post("console:b", 1)) == b1
-        assert await tx.post("console:b", 2) is None
-        assert [p.title for p in await tx.posts("console:a")] == ["A one", "A two"]
+        assert (await tx.posts.get("console:b", 1)) == b1
+        assert await tx.posts.get("console:b", 2) is None
+        assert [p.title for p in await tx.posts.of_community("console:a")] == ["A one", "A two"]
 
 
 async def test_claims_are_numbered_per_post_and_found_by_ref(store: SqlStore) -> None:
     async with store.transaction() as tx:
-        post = await tx.add_post("console:a", NewPost("P", "text"), "mod", T0)
-        first = await tx.add_claims(post, [draft("one"), draft("two")], T0)
-        later = await tx.add_claims(post, [draft("three")], T0)
+        post = await tx.posts.add("console:a", NewPost("P", "text"), "mod", T0)
+        first = await tx.claims.add(post, [draft("one"), draft("two")], T0)
+        later = await tx.claims.add(post, [draft("three")], T0)
     assert [c.ref for c in first + later] == ["1.1", "1.2", "1.3"]
     async with store.transaction() as tx:
-        found = await tx.claim("console:a", 1, 2)
+        found = await tx.claims.get("console:a", 1, 2)
         assert found is not None and found.text == "two" and found.quote == "two"
-        assert await tx.claim("console:other", 1, 2) is None  # refs never cross communities
+        assert await tx.claims.get("console:other", 1, 2) is None  # refs never cross communities
 
 
 async def test_timestamps_come_back_aware_and_equal(store: SqlStore) -> None:
     berlin_noon = datetime(2026, 7, 1, 12, 0, tzinfo=UTC) + timedelta(microseconds=123)
     async with store.transaction() as tx:
-        post = await tx.add_post("console:a", NewPost("P", "text"), "mod", berlin_noon)
+        post = await tx.posts.add("console:a", NewPost("P", "text"), "mod", berlin_noon)
     async with store.transaction() as tx:
-        again = await tx.post("console:a", post.number)
+        again = await tx.posts.get("console:a", post.number)
     assert again is not None and again.created_at == berlin_noon
     assert again.created_at.tzinfo is not None
 
@@ -71,33 +71,33 @@ async def test_timestamps_come_back_aware_and_equal(store: SqlStore) -> None:
 async def test_a_failed_unit_of_work_leaves_nothing(store: SqlStore) -> None:
     with pytest.raises(RuntimeError):
         async with store.transaction() as tx:
-            await tx.add_post("console:a", NewPost("P", "text"), "mod", T0)
+            await tx.posts.add("console:a", NewPost("P", "text"), "mod", T0)
             raise RuntimeError("boom")
     async with store.transaction() as tx:
-        assert await tx.posts("console:a") == []
+        assert await tx.posts.of_community("console:a") == []
 
 
 async def test_claim_changes_are_saved(store: SqlStore) -> None:
     async with store.transaction() as tx:
-        post = await tx.add_post("console:a", NewPost("P", "text"), "mod", T0)
-        [claim] = await tx.add_claims(post, [draft("one")], T0)
-        changed = replace(claim, text="uno", status=ClaimStatus.ACTIVE, kind=ClaimKind.PREDICTION)
-        await tx.save_claim(changed)
+        post = await tx.posts.add("console:a", NewPost("P", "text"), "mod", T0)
+        [claim] = await tx.claims.add(post, [draft("one")], T0)
+        changed = replace(claim, text="uno", status=ClaimStatus.PROPOSED, kind=ClaimKind.PREDICTION)
+        await tx.claims.save(changed)
     async with store.transaction() as tx:
-        [again] = await tx.claims(post.id)
-        active = await tx.claims_with_status("console:a", ClaimStatus.ACTIVE)
+        [again] = await tx.claims.of_post(post.id)
+        waiting = await tx.proposals.waiting("console:a")
     assert (again.text, again.status, again.kind) == (
         "uno",
-        ClaimStatus.ACTIVE,
+        ClaimStatus.PROPOSED,
         ClaimKind.PREDICTION,
     )
-    assert active == [again]
+    assert waiting == [again]
 
 
 async def test_settings_round_trip_with_defaults(store: SqlStore) -> None:
     async with store.transaction() as tx:
-        assert await tx.settings("console:new") == Settings("console:new")
-        await tx.save_settings(
+        assert await tx.settings.get("console:new") == Settings("console:new")
+        await tx.settings.save(
             Settings(
                 "console:new",
                 visibility=Visibility.LIVE,
@@ -106,28 +106,28 @@ async def test_settings_round_trip_with_defaults(store: SqlStore) -> None:
                 moderators=frozenset({"ann", "bob"}),
             )
         )
-        await tx.save_settings(
+        await tx.settings.save(
             Settings("console:new", Visibility.LIVE, True, "mods", frozenset({"ann"}))
         )
     async with store.transaction() as tx:
-        saved = await tx.settings("console:new")
+        saved = await tx.settings.get("console:new")
     assert saved == Settings("console:new", Visibility.LIVE, True, "mods", frozenset({"ann"}))
 
 
 async def _open_post_with_claims(store: SqlStore, n: int = 2) -> list[int]:
     async with store.transaction() as tx:
-        post = await tx.add_post("console:a", NewPost("P", "text"), "mod", T0)
-        claims = await tx.add_claims(
+        post = await tx.posts.add("console:a", NewPost("P", "text"), "mod", T0)
+        claims = await tx.claims.add(
             post, [draft(f"c{i}", ClaimStatus.ACTIVE) for i in range(n)], T0
         )
-        await tx.save_poll(Poll(post.id, T0, "mod"))
+        await tx.polls.save(Poll(post.id, T0, "mod"))
     return [c.id for c in claims]
 
 
 async def test_votes_upsert_keep_history_and_tally(store: SqlStore) -> None:
     c1, c2 = await _open_post_with_claims(store)
     async with store.transaction() as tx:
-        await tx.record_votes(
+        await tx.ballots.record(
             [
                 VoteChange(c1, "ann", Choice.AGREE, None, T0),
                 VoteChange(c1, "bob", Choice.DISAGREE, None, T0),
@@ -136,12 +136,14 @@ async def test_votes_upsert_keep_history_and_tally(store: SqlStore) -> None:
             ]
         )
     async with store.transaction() as tx:
-        tallies = await tx.tallies([c1, c2])
-        current = await tx.current_votes([(c1, "ann"), (c1, "bob"), (c2, "bob")])
-        ballots = await tx.ballots([("console:a", 1, 1), ("console:a", 1, 2), ("console:a", 1, 9)])
-        voters = await tx.voters(ballots[("console:a", 1, 1)].claim.post_id)
+        tallies = await tx.votes.tallies([c1, c2])
+        current = await tx.ballots.current([(c1, "ann"), (c1, "bob"), (c2, "bob")])
+        ballots = await tx.ballots.ballots(
+            [("console:a", 1, 1), ("console:a", 1, 2), ("console:a", 1, 9)]
+        )
+        voters = await tx.votes.voters(ballots[("console:a", 1, 1)].claim.post_id)
         events = await tx.conn.scalar(sa.text("SELECT count(*) FROM vote_events"))  # type: ignore[attr-defined]
-        mine = await tx.votes_of("console:a", "ann")
+        mine = await tx.votes.of_member("console:a", "ann")
     assert (tallies[c1].agree, tallies[c1].disagree, tallies[c1].passed) == (2, 0, 0)
     assert (tallies[c2].agree, tallies[c2].passed) == (0, 1)
     assert current == {(c1, "ann"): Choice.AGREE, (c1, "bob"): Choice.AGREE}
@@ -164,9 +166,9 @@ async def test_forgetting_a_voter_erases_votes_and_history_in_that_community_onl
 ) -> None:
     c1, c2 = await _open_post_with_claims(store)
     async with store.transaction() as tx:
-        other = await tx.add_post("console:b", NewPost("Q", "text"), "mod", T0)
-        [elsewhere] = await tx.add_claims(other, [draft("x", ClaimStatus.ACTIVE)], T0)
-        await tx.record_votes(
+        other = await tx.posts.add("console:b", NewPost("Q", "text"), "mod", T0)
+        [elsewhere] = await tx.claims.add(other, [draft("x", ClaimStatus.ACTIVE)], T0)
+        await tx.ballots.record(
             [
                 VoteChange(c1, "ann", Choice.AGREE, None, T0),
                 VoteChange(c2, "ann", Choice.AGREE, None, T0),
@@ -175,11 +177,11 @@ async def test_forgetting_a_voter_erases_votes_and_history_in_that_community_onl
             ]
         )
     async with store.transaction() as tx:
-        assert await tx.forget_voter("console:a", "ann") == 2
+        assert await tx.votes.forget("console:a", "ann") == 2
     async with store.transaction() as tx:
-        assert await tx.votes_of("console:a", "ann") == []
-        assert len(await tx.votes_of("console:b", "ann")) == 1
-        assert (await tx.tallies([c2]))[c2].agree == 1
+        assert await tx.votes.of_member("console:a", "ann") == []
+        assert len(await tx.votes.of_member("console:b", "ann")) == 1
+        assert (await tx.votes.tallies([c2]))[c2].agree == 1
         left = await tx.conn.scalar(  # type: ignore[attr-defined]
             sa.text("SELECT count(*) FROM vote_events WHERE voter = 'ann'")
         )
@@ -188,31 +190,31 @@ async def test_forgetting_a_voter_erases_votes_and_history_in_that_community_onl
 
 async def test_polls_due_are_those_past_their_time_and_not_closed(store: SqlStore) -> None:
     async with store.transaction() as tx:
-        p1 = await tx.add_post("console:a", NewPost("due", "t"), "mod", T0)
-        p2 = await tx.add_post("console:a", NewPost("later", "t"), "mod", T0)
-        p3 = await tx.add_post("console:a", NewPost("no end", "t"), "mod", T0)
-        p4 = await tx.add_post("console:a", NewPost("closed", "t"), "mod", T0)
+        p1 = await tx.posts.add("console:a", NewPost("due", "t"), "mod", T0)
+        p2 = await tx.posts.add("console:a", NewPost("later", "t"), "mod", T0)
+        p3 = await tx.posts.add("console:a", NewPost("no end", "t"), "mod", T0)
+        p4 = await tx.posts.add("console:a", NewPost("closed", "t"), "mod", T0)
         due_in = timedelta(hours=1)
-        await tx.save_poll(Poll(p1.id, T0, "mod", closes_at=T0 + due_in, channel="C-where"))
-        await tx.save_poll(Poll(p2.id, T0, "mod", closes_at=T0 + timedelta(days=1)))
-        await tx.save_poll(Poll(p3.id, T0, "mod"))
-        await tx.save_poll(Poll(p4.id, T0, "mod", T0 + timedelta(hours=1), closed_at=T0))
+        await tx.polls.save(Poll(p1.id, T0, "mod", closes_at=T0 + due_in, channel="C-where"))
+        await tx.polls.save(Poll(p2.id, T0, "mod", closes_at=T0 + timedelta(days=1)))
+        await tx.polls.save(Poll(p3.id, T0, "mod"))
+        await tx.polls.save(Poll(p4.id, T0, "mod", T0 + timedelta(hours=1), closed_at=T0))
     async with store.transaction() as tx:
-        due = await tx.polls_due(T0 + timedelta(hours=2))
-    assert [(community, post.title) for community, post, _ in due] == [("console:a", "due")]
-    [(_, _, poll)] = due
+        due = await tx.polls.due(T0 + timedelta(hours=2))
+    assert [(post.community, post.title) for post, _ in due] == [("console:a", "due")]
+    [(_, poll)] = due
     assert poll == Poll(p1.id, T0, "mod", closes_at=T0 + due_in, channel="C-where")
     async with store.transaction() as tx:  # a poll remembers where it was opened
-        await tx.save_poll(replace(poll, closed_at=T0 + due_in))
-        assert await tx.poll(p1.id) == replace(poll, closed_at=T0 + due_in)
-        assert (await tx.poll(p2.id)).channel is None  # type: ignore[union-attr]
+        await tx.polls.save(replace(poll, closed_at=T0 + due_in))
+        assert await tx.polls.get(p1.id) == replace(poll, closed_at=T0 + due_in)
+        assert (await tx.polls.get(p2.id)).channel is None  # type: ignore[union-attr]
 
 
 async def test_audit_log_newest_first(store: SqlStore) -> None:
     async with store.transaction() as tx:
         for i in range(3):
-            await tx.add_audit(AuditEntry("console:a", "mod", "x", f"step {i}", T0))
-        await tx.add_audit(AuditEntry("console:b", "mod", "x", "elsewhere", T0))
+            await tx.audit.add(AuditEntry("console:a", "mod", "x", f"step {i}", T0))
+        await tx.audit.add(AuditEntry("console:b", "mod", "x", "elsewhere", T0))
     async with store.transaction() as tx:
-        entries = await tx.audit("console:a", 2)
+        entries = await tx.audit.recent("console:a", 2)
     assert [e.detail for e in entries] == ["step 2", "step 1"]

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from storage.schema import metadata
-from storage.sql import SqlStore
+from storage.store import SqlStore
 
 
 async def test_migrated_database_matches_the_schema(store: SqlStore) -> None:

@@ -1,4 +1,4 @@
-"""The digest's one chart: where the community stood on the week's most telling claims.
+"""Charts drawn with matplotlib: the `bot.ports.Charts` port.
 
 matplotlib is imported on first use (it takes a while to load), with the Agg backend so no screen
 is needed, and each figure is closed once written so a long-running bot does not collect them.
@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
 MAX_BARS = 8
 LABEL_CHARS = 48
+
+
+class MatplotlibCharts:
+    """PNG charts for the core's values."""
+
+    def digest(self, digest: Digest) -> bytes | None:
+        return digest_chart(digest)
 
 
 def digest_chart(digest: Digest) -> bytes | None:

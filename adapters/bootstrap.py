@@ -1,0 +1,169 @@
+"""The one composition of debate-bot: the store, the clock, the engine with every collaborator,
+the platforms this process serves, and the background work (polls that close on time, weekly
+digests). The command line, the tests and the benchmarks all build the bot here; adapters are
+handed the engine and never start background work of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from adapters.charts import MatplotlibCharts
+from adapters.platforms import Platform, Platforms
+from bot.digest_sender import DigestSender
+from bot.engine import Engine, Extractor, NearDuplicate
+from bot.extraction import extract_claims
+from bot.ports import Charts, Clock, FetchedPage, Fetcher, Store, SystemClock
+from bot.similarity import near_duplicate as similar_claim
+from storage.store import SqlStore
+
+log = logging.getLogger(__name__)
+
+CLOSE_DUE_POLLS_EVERY = 30.0  # seconds
+DIGEST_TICK_EVERY = 60.0
+
+
+class LinkFetcher:
+    """The web fetcher, loaded at the first link: its HTML libraries take a while to import, and
+    commands that fetch nothing should not pay for them."""
+
+    def __init__(self, allow_private: bool = False) -> None:
+        self.allow_private = allow_private
+        self._fetcher: Fetcher | None = None
+
+    async def fetch(self, url: str) -> FetchedPage:
+        if self._fetcher is None:
+            from adapters.fetch import WebFetcher
+
+            self._fetcher = WebFetcher(allow_private=self.allow_private)
+        return await self._fetcher.fetch(url)
+
+
+class Bot:
+    """Everything one bot process runs, wired together."""
+
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        platforms: Platforms,
+        digests: DigestSender,
+        *,
+        polls_every: float = CLOSE_DUE_POLLS_EVERY,
+        digests_every: float = DIGEST_TICK_EVERY,
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.platforms = platforms
+        self.digests = digests
+        self.polls_every = polls_every
+        self.digests_every = digests_every
+
+    @property
+    def clock(self) -> Clock:
+        return self.engine.clock
+
+    def serve(self, name: str, platform: Platform) -> None:
+        """Route the communities named `name:…` to `platform`, from now on."""
+        self.platforms.add(name, platform)
+
+    async def close_due_polls(self) -> None:
+        """Close the polls whose time is up in communities served here, and announce them."""
+        for closed in await self.engine.close_due_polls(self.platforms.serves):
+            try:
+                await self.platforms.announce_closed(closed)
+            except Exception:
+                post = closed.results.post
+                log.exception("announcing the results of %s in %s failed", post.ref, post.community)
+
+    async def tick(self) -> None:
+        """One round of the background work, as the loops run it."""
+        await self.close_due_polls()
+        await self.digests.tick()
+
+    async def run_background(self) -> None:
+        """Close due polls and send due digests, each on its own period, until cancelled."""
+        async with asyncio.TaskGroup() as loops:
+            loops.create_task(_every(self.polls_every, self.close_due_polls))
+            loops.create_task(_every(self.digests_every, self.digests.tick))
+
+    @asynccontextmanager
+    async def background(self) -> AsyncIterator[None]:
+        """The background work, for as long as the block runs."""
+        work = asyncio.create_task(self.run_background())
+        try:
+            yield
+        finally:
+            work.cancel()
+            await asyncio.gather(work, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Let the votes under way commit, then close the database."""
+        await self.engine.ballot_box.drain()
+        await self.store.close()
+
+
+def compose(
+    store: Store,
+    *,
+    clock: Clock | None = None,
+    fetcher: Fetcher | None = None,
+    extract: Extractor = extract_claims,
+    near_duplicate: NearDuplicate = similar_claim,
+    charts: Charts | None = None,
+    allow_private_urls: bool = False,
+    polls_every: float = CLOSE_DUE_POLLS_EVERY,
+    digests_every: float = DIGEST_TICK_EVERY,
+) -> Bot:
+    """The bot on `store`, with the shipped collaborators unless one is given (tests give a
+    clock they move, a stand-in extractor or a slow fetcher)."""
+    clock = clock or SystemClock()
+    charts = charts or MatplotlibCharts()
+    platforms = Platforms()
+    engine = Engine(
+        store,
+        clock,
+        fetcher=fetcher or LinkFetcher(allow_private_urls),
+        extract=extract,
+        near_duplicate=near_duplicate,
+        charts=charts,
+        roles=platforms,
+    )
+    digests = DigestSender(store, clock, charts, platforms, platforms.serves)
+    return Bot(
+        store,
+        engine,
+        platforms,
+        digests,
+        polls_every=polls_every,
+        digests_every=digests_every,
+    )
+
+
+@asynccontextmanager
+async def opened(url: str, *, allow_private_urls: bool = False) -> AsyncIterator[Bot]:
+    """The bot on the database at `url`, migrated, closed on the way out."""
+    store = await SqlStore.open(url)
+    bot = compose(store, allow_private_urls=allow_private_urls)
+    try:
+        yield bot
+    finally:
+        await bot.close()
+
+
+async def migrate(url: str) -> None:
+    """Bring the database at `url` to the newest schema."""
+    await (await SqlStore.open(url)).close()
+
+
+async def _every(seconds: float, tick: Callable[[], Awaitable[object]]) -> None:
+    """Run `tick` every `seconds` until cancelled; a failing tick is logged and tried again."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await tick()
+        except Exception:
+            log.exception("periodic %s failed; trying again later", getattr(tick, "__name__", tick))

@@ -1,0 +1,361 @@
+"""Slack, inbound: each Bolt listener turns one kind of Slack request into an engine call (mostly
+a line of the shared `/debate` grammar) and hands the answer to `Delivery`.
+
+Every listener answers Slack within its 3 seconds. A command's work runs while the listener waits
+up to `ack_budget`: if it is done by then the answer goes back with the acknowledgement, otherwise
+Slack gets "Working on it…" and the answer follows through the `response_url`. A vote click is
+acknowledged at once and answered once its vote is committed (see `on_vote`). Replies to a
+member's own action are ephemeral; only opened polls, results and digests go to the channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+
+from bot import parsing
+from bot.answers import Refusal, VoteReceipt
+from bot.commands import Reply, execute
+from bot.domain import Actor
+from bot.engine import Engine
+from bot.errors import DebateError, OutOfDate
+
+from . import render
+from .delivery import Delivery, Where, ephemeral
+from .members import Members, community_of
+from .polls import VOTE_ACTION, PollMessage, page_of, refs_in
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/debate"
+DEBATE_THIS_MESSAGE = "debate_this_message"  # the message shortcut's callback_id (manifest.yml)
+SORRY = "Something went wrong on our side; please try again in a moment."
+WORKING = "Working on it…"
+
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|[^>]*)?>")
+
+
+def from_slack(text: str) -> str:
+    """Text as a member typed it: Slack sends `& < >` escaped and links as `<url|label>`.
+
+    Mentions (`<@U123>`) and broadcasts (`<!channel>`) stay as they are, as text: the grammar
+    reads mentions, and whatever is shown again is escaped on the way out.
+    """
+    text = _LINK.sub(lambda m: m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@dataclass(frozen=True)
+class Asker:
+    """The member behind a request and where to answer them."""
+
+    team: str
+    user: str
+    name: str = ""
+    channel: str | None = None
+    response_url: str | None = None
+    trigger_id: str | None = None
+    in_home: bool = False
+    delivery: str | None = None  # the key under which `Deliveries` remembers the request
+
+    @property
+    def community(self) -> str:
+        return community_of(self.team)
+
+    @property
+    def where(self) -> Where:
+        return Where(self.community, self.user, self.channel, self.response_url)
+
+    @classmethod
+    def from_command(cls, body: dict[str, Any], context: AsyncBoltContext) -> Asker:
+        return cls(
+            team=body.get("team_id", ""),
+            user=body.get("user_id", ""),
+            name=body.get("user_name", ""),
+            channel=body.get("channel_id"),
+            response_url=body.get("response_url"),
+            trigger_id=body.get("trigger_id"),
+            delivery=context.get("delivery"),
+        )
+
+    @classmethod
+    def from_interaction(cls, body: dict[str, Any], context: AsyncBoltContext) -> Asker:
+        user = body.get("user") or {}
+        team = (body.get("team") or {}).get("id") or user.get("team_id", "")
+        container = body.get("container") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        return cls(
+            team=team,
+            user=user.get("id", ""),
+            name=user.get("username") or user.get("name", ""),
+            channel=channel,
+            response_url=body.get("response_url"),
+            trigger_id=body.get("trigger_id"),
+            in_home=container.get("type") == "view",
+            delivery=context.get("delivery"),
+        )
+
+
+class Deliveries(AsyncMiddleware):
+    """Bolt middleware: what Slack already delivered, so a retry (X-Slack-Retry-Num) acts once.
+
+    Keys are the event id, or the interaction's trigger id, or the body's digest; they are kept
+    for an hour, longer than Slack keeps retrying. A delivery whose handling failed is forgotten,
+    so Slack's retry of it is handled. It runs after Bolt has checked the signature.
+    """
+
+    def __init__(self, ttl: float = 3600.0, limit: int = 200_000) -> None:
+        self._ttl = ttl
+        self._limit = limit
+        self._seen: dict[str, float] = {}
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        key = self.key(req.body, req.raw_body)
+        if not self.first(key):
+            retry = req.headers.get("x-slack-retry-num", ["-"])
+            log.info("Slack: ignored a repeated delivery (retry %s)", retry[0])
+            return BoltResponse(status=200, body="")
+        req.context["delivery"] = key
+        return await next()
+
+    @staticmethod
+    def key(body: dict[str, Any], raw: str) -> str:
+        found = body.get("event_id") or body.get("trigger_id")
+        return str(found) if found else hashlib.sha256(raw.encode()).hexdigest()
+
+    def first(self, key: str) -> bool:
+        now = time.monotonic()
+        if key in self._seen and self._seen[key] > now:
+            return False
+        self._seen[key] = now + self._ttl
+        if len(self._seen) > self._limit:
+            for old in list(self._seen)[: self._limit // 10]:  # oldest first: insertion order
+                del self._seen[old]
+        return True
+
+    def forget(self, key: str | None) -> None:
+        if key is not None:
+            self._seen.pop(key, None)
+
+
+class Inbound:
+    """The listeners, and what they share: the engine, who members are, and the way back."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        members: Members,
+        delivery: Delivery,
+        *,
+        ack_budget: float = 2.0,
+    ) -> None:
+        self.engine = engine
+        self.members = members
+        self.delivery = delivery
+        self.ack_budget = ack_budget
+        self.deliveries = Deliveries()
+
+    def listen(self, app: AsyncApp) -> None:
+        app.use(self.deliveries)
+        # Bolt tries listeners in order; votes are by far the most frequent request.
+        app.action(re.compile(rf"^{VOTE_ACTION}(agree|disagree|pass)$"))(self.on_vote)
+        app.command(COMMAND)(self.on_command)
+        app.view(render.POST_FORM)(self.on_post_form)
+        app.message_shortcut(DEBATE_THIS_MESSAGE)(self.on_debate_this_message)
+        app.event("app_home_opened")(self.on_home_opened)
+
+    # -- /debate -------------------------------------------------------------------------------
+
+    async def on_command(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        asker = Asker.from_command(body, context)
+        line = from_slack(body.get("text", ""))
+        if [w.lower() for w in line.split()] == ["post"]:  # a bare `post` opens the form
+            work = asyncio.ensure_future(self._guarded(asker, self._post_form(asker, "")))
+        else:
+            work = asyncio.ensure_future(
+                self._guarded(asker, lambda actor: execute(self.engine, actor, line))
+            )
+        if not await self._in_time(work):
+            await ack(ephemeral(render.plain_reply(WORKING)[0]))
+            self.delivery.later(self._answer_later(asker, work))
+            return
+        reply = work.result()
+        if reply is None or reply.announce:
+            await ack()
+            if reply is not None:
+                self.delivery.later(self.delivery.announce(reply.answer, asker.where))
+            return
+        first, *rest = render.messages(reply.answer)
+        await ack(ephemeral(first))
+        if rest:
+            self.delivery.later(self.delivery.answer(asker.where, rest))
+
+    async def _guarded(
+        self, asker: Asker, work: Callable[[Actor], Awaitable[Reply | None]]
+    ) -> Reply | None:
+        """`work` for the asking member; a failure of ours becomes an apology, never a trace."""
+        try:
+            return await work(self.members.actor(asker.team, asker.user, asker.name, asker.channel))
+        except DebateError as refusal:
+            return Reply(Refusal(refusal.message))
+        except Exception:
+            log.exception("Slack: handling a request from %s failed", asker.user)
+            self.deliveries.forget(asker.delivery)  # Slack's retry, if any, gets a second chance
+            return Reply(Refusal(SORRY))
+
+    async def _answer_later(self, asker: Asker, work: asyncio.Future[Reply | None]) -> None:
+        reply = await work
+        if reply is None:
+            return
+        if reply.announce:
+            await self.delivery.announce(reply.answer, asker.where)
+        else:
+            await self.delivery.answer(asker.where, render.messages(reply.answer))
+
+    # -- votes ---------------------------------------------------------------------------------
+
+    async def on_vote(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        """A button click is acknowledged at once and answered once its vote is committed.
+
+        The member's confirmation is the ephemeral receipt, sent only after the commit; the ack
+        only tells Slack the click arrived. So a click never waits for the disk, and however
+        many arrive together they share one commit. What the vote needs is taken from the
+        payload now, so the payload is not kept while the vote waits.
+        """
+        await ack()
+        asker = Asker.from_interaction(body, context)
+        action = (body.get("actions") or [{}])[0]
+        ref = str(action.get("value", ""))
+        choice = str(action.get("action_id", "")).removeprefix(VOTE_ACTION)
+        clicked = self._clicked_poll_message(asker, body)
+        self.delivery.later(self._vote(asker, ref, choice, clicked))
+
+    async def _vote(self, asker: Asker, ref: str, choice: str, clicked: PollMessage | None) -> None:
+        """A click is a vote, as `/debate vote <ref> <choice>` is, with no line to parse. A click
+        on a poll message that is out of date (its poll closed, its claim retired, perhaps while
+        this process was down) is refused, and the message redrawn as things stand."""
+
+        async def cast(actor: Actor) -> Reply:
+            try:
+                return Reply(await self.engine.cast_vote(actor, ref, parsing.choice(choice)))
+            except OutOfDate as stale:
+                if clicked is not None:
+                    known = self.delivery.board.seen(asker.community, stale.post_ref, clicked)
+                    self.delivery.refresh_soon(asker.community, stale.post_ref, known)
+                raise
+
+        reply = await self._guarded(asker, cast)
+        if reply is None:
+            return
+        if asker.in_home:
+            actor = self.members.actor(asker.team, asker.user, asker.name)
+            await self.delivery.publish_home(actor)
+        else:
+            await self.delivery.answer(asker.where, render.messages(reply.answer))
+        match reply.answer:
+            case VoteReceipt(claim=claim, choice=chosen, previous=before) if before != chosen:
+                post = str(claim.post_number)
+                self.delivery.refresh_post(asker.community, post, claim.ref, clicked)
+
+    def _clicked_poll_message(self, asker: Asker, body: dict[str, Any]) -> PollMessage | None:
+        """The poll message that was clicked, known already or read from the click itself."""
+        message = body.get("message") or {}
+        ts = (body.get("container") or {}).get("message_ts") or message.get("ts")
+        if asker.in_home or not asker.channel or not ts:
+            return None
+        known = self.delivery.board.at(asker.channel, ts)
+        if known is not None:
+            return known
+        blocks = message.get("blocks") or []
+        refs = refs_in(blocks)
+        if not refs:
+            return None
+        page, pages = page_of(blocks)
+        return PollMessage(asker.channel, ts, refs, page, pages)
+
+    # -- posts from a form or a message ---------------------------------------------------------
+
+    def _post_form(self, asker: Asker, initial: str) -> Callable[[Actor], Awaitable[None]]:
+        """Moderators get the form; anyone else the engine's refusal, as with `/debate post`."""
+
+        async def offer(actor: Actor) -> None:
+            await self.engine.may_add_posts(actor)
+            await self.delivery.open_post_form(asker.trigger_id or "", asker.where, initial)
+
+        return offer
+
+    async def on_debate_this_message(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        asker = Asker.from_interaction(body, context)
+        source = from_slack((body.get("message") or {}).get("text", ""))
+        work = asyncio.ensure_future(self._guarded(asker, self._post_form(asker, source)))
+        await self._in_time(work)
+        await ack()
+        self.delivery.later(self._answer_later(asker, work))
+
+    async def on_post_form(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        view = body.get("view") or {}
+        values = (view.get("state") or {}).get("values") or {}
+        title = ((values.get("title") or {}).get("title") or {}).get("value") or None
+        source = ((values.get("text") or {}).get("text") or {}).get("value") or ""
+        try:
+            metadata = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            metadata = {}
+        asker = replace(
+            Asker.from_interaction(body, context),
+            channel=metadata.get("channel"),
+            response_url=metadata.get("response_url"),
+            trigger_id=None,
+        )
+
+        async def add(actor: Actor) -> Reply:
+            return Reply(await self.engine.add_post(actor, source, title))
+
+        work = asyncio.ensure_future(self._guarded(asker, add))
+        if await self._in_time(work):
+            reply = work.result()
+            if reply is not None and reply.error:  # shown in the form, which stays open
+                await ack(response_action="errors", errors={"text": reply.text[:1000]})
+                return
+        await ack()
+        self.delivery.later(self._answer_later(asker, work))
+
+    # -- App Home ------------------------------------------------------------------------------
+
+    async def on_home_opened(
+        self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        if event.get("tab", "home") == "home" and event.get("user"):
+            actor = self.members.actor(body.get("team_id", ""), event["user"])
+            self.delivery.later(self.delivery.publish_home(actor))
+
+    async def _in_time(self, work: asyncio.Future[Any]) -> bool:
+        done, _ = await asyncio.wait({work}, timeout=self.ack_budget)
+        return bool(done)

@@ -1,0 +1,115 @@
+"""The store over SQLAlchemy Core (async): SQLite through aiosqlite, PostgreSQL through asyncpg.
+
+One code path serves both; the few places the dialects differ (upsert, SQLite's pragmas and
+transaction start, the vote fast path's list parameter) are named where they happen. A unit of
+work is one connection in one transaction, with a repository per aggregate of the debate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from storage.audit import SqlAudit
+from storage.ballots import SqlBallots
+from storage.digests import SqlDigests
+from storage.polls import SqlPolls
+from storage.posts import SqlClaims, SqlPosts, SqlProposals
+from storage.settings import SqlSettings
+from storage.votes import SqlVotes
+
+
+def create_engine(url: str, **options: Any) -> AsyncEngine:
+    """An async engine with SQLite set up for durable, concurrent use (WAL, FULL sync, FKs).
+
+    `options` go to SQLAlchemy as they are (tests pass `connect_args` to pick a schema).
+    """
+    if url.startswith("sqlite"):
+        path = sa.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, **options)
+        _prepare_sqlite(engine)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True, **options)
+
+
+def _prepare_sqlite(engine: AsyncEngine) -> None:
+    # pysqlite's own transaction handling defers BEGIN until a write, which lets two writers
+    # deadlock on lock upgrade; we begin every unit of work with BEGIN IMMEDIATE instead.
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    def upgrade(connection: sa.Connection) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    async with engine.begin() as conn:
+        await conn.run_sync(upgrade)
+
+
+class SqlTransaction:
+    """One unit of work on one connection; see `bot.ports.Transaction` for the contract."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.settings = SqlSettings(conn)
+        self.posts = SqlPosts(conn)
+        self.claims = SqlClaims(conn)
+        self.proposals = SqlProposals(conn)
+        self.polls = SqlPolls(conn)
+        self.ballots = SqlBallots(conn)
+        self.votes = SqlVotes(conn)
+        self.digests = SqlDigests(conn)
+        self.audit = SqlAudit(conn)
+
+
+class SqlStore:
+    """The store: hands out units of work on one engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @classmethod
+    async def open(cls, url: str, *, run_migrations: bool = True, **options: Any) -> SqlStore:
+        engine = create_engine(url, **options)
+        try:
+            if run_migrations:
+                await migrate(engine)
+        except BaseException:
+            await engine.dispose()
+            raise
+        return cls(engine)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlTransaction]:
+        async with self.engine.begin() as conn:
+            yield SqlTransaction(conn)
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,114 @@
+"""Votes as they stand and as they changed: tallies, a member's own votes, erasure, and the
+vote events the weekly digest reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain import Choice, MemberVote, Tally, VoteActivity
+from storage import rows
+from storage.rows import CLAIM_COLUMNS
+from storage.schema import claims, posts, vote_events, votes
+
+
+class SqlVotes:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def tallies(self, claim_ids: Iterable[int]) -> dict[int, Tally]:
+        ids = sorted(set(claim_ids))
+        found = await self.conn.execute(
+            sa.select(votes.c.claim_id, votes.c.choice, sa.func.count())
+            .where(votes.c.claim_id.in_(ids))
+            .group_by(votes.c.claim_id, votes.c.choice)
+        )
+        return rows.tallies(ids, found)
+
+    async def voters(self, post_id: int) -> int:
+        n = await self.conn.scalar(
+            sa.select(sa.func.count(sa.distinct(votes.c.voter)))
+            .join(claims, claims.c.id == votes.c.claim_id)
+            .where(claims.c.post_id == post_id)
+        )
+        return int(n or 0)
+
+    async def of_member(self, community: str, voter: str) -> list[MemberVote]:
+        found = await self.conn.execute(
+            sa.select(*CLAIM_COLUMNS, votes.c.choice.label("vote"), votes.c.cast_at)
+            .join(votes, votes.c.claim_id == claims.c.id)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(posts.c.community == community, votes.c.voter == voter)
+            .order_by(posts.c.number, claims.c.number)
+        )
+        return [MemberVote(rows.claim(r), Choice(r.vote), r.cast_at) for r in found]
+
+    async def forget(self, community: str, voter: str) -> int:
+        ids = _claim_ids_of(community)
+        await self.conn.execute(
+            sa.delete(vote_events).where(
+                vote_events.c.voter == voter, vote_events.c.claim_id.in_(ids)
+            )
+        )
+        result = await self.conn.execute(
+            sa.delete(votes).where(votes.c.voter == voter, votes.c.claim_id.in_(ids))
+        )
+        return int(result.rowcount or 0)
+
+    async def activity(self, community: str, start: datetime, end: datetime) -> VoteActivity:
+        in_week = (
+            sa.select(vote_events.c.claim_id, vote_events.c.voter, vote_events.c.previous)
+            .join(claims, claims.c.id == vote_events.c.claim_id)
+            .join(posts, posts.c.id == claims.c.post_id)
+            .where(
+                posts.c.community == community,
+                vote_events.c.at >= start,
+                vote_events.c.at < end,
+            )
+            .subquery()
+        )
+        changed = in_week.c.previous.is_not(None)
+        row = (
+            await self.conn.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.count(sa.distinct(in_week.c.voter)),
+                    sa.func.count().filter(changed),
+                    sa.func.count(sa.distinct(in_week.c.voter)).filter(changed),
+                )
+            )
+        ).one()
+        ids = await self.conn.scalars(sa.select(in_week.c.claim_id).distinct())
+        return VoteActivity(
+            votes=row[0],
+            voters=row[1],
+            changed_votes=row[2],
+            members_changed=row[3],
+            claim_ids=frozenset(ids),
+        )
+
+    async def tallies_at(self, claim_ids: Iterable[int], moment: datetime) -> dict[int, Tally]:
+        ids = sorted(set(claim_ids))
+        latest = (
+            sa.select(sa.func.max(vote_events.c.id))
+            .where(vote_events.c.claim_id.in_(ids), vote_events.c.at < moment)
+            .group_by(vote_events.c.claim_id, vote_events.c.voter)
+        )
+        found = await self.conn.execute(
+            sa.select(vote_events.c.claim_id, vote_events.c.choice, sa.func.count())
+            .where(vote_events.c.id.in_(latest))
+            .group_by(vote_events.c.claim_id, vote_events.c.choice)
+        )
+        return rows.tallies(ids, found)
+
+
+def _claim_ids_of(community: str) -> sa.Select[Any]:
+    return (
+        sa.select(claims.c.id)
+        .join(posts, posts.c.id == claims.c.post_id)
+        .where(posts.c.community == community)
+    )
