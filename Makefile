@@ -28,7 +28,8 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[a-z]*.py; do echo "== $$script"; \
+		$(BIN)/python -m bench.$$(basename $$script .py) || exit 1; done
 
 migrate: $(STAMP)
 	$(BIN)/debate-bot migrate

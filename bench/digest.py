@@ -6,7 +6,7 @@ Then the digest for the year's last week is built through the engine, as the sch
 printed is the time of the first build (cold: the chart library loads) and the median of the next
 five (warm). Target: <= 2 s.
 
-    python bench/digest.py [--votes 1000000] [--postgres URL]
+    python -m bench.digest [--votes 1000000] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -18,17 +18,14 @@ import platform
 import random
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from adapters.bootstrap import compose
 from bot.domain import Actor
-from bot.engine import Engine
-from storage.sql import SqlStore
+from storage.store import SqlStore
 
 COMMUNITY = "bench:digest"
 START = datetime(2026, 1, 5, 12, tzinfo=UTC)  # a Monday
@@ -112,7 +109,7 @@ def fill(path: Path, votes_total: int) -> dict[str, int]:
 
 
 async def time_digest(store: SqlStore) -> tuple[float, float, dict[str, object]]:
-    engine = Engine(store)
+    engine = compose(store).engine
     operator = Actor(COMMUNITY, "operator", platform_moderator=True)
     end = START + YEAR
     timings = []

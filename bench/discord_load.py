@@ -1,6 +1,6 @@
 """Vote clicks through Discord's gateway: debate-bot against a bot that only acknowledges.
 
-A local fake of Discord (tests/fakes/discord_fake.py, on 127.0.0.1 only) runs in this process; each
+A local fake of Discord (fakes/discord_fake.py, on 127.0.0.1 only) runs in this process; each
 bot runs in a process of its own and connects to it as to Discord. A moderator posts a post of 20
 claims and opens its poll (four poll messages); then vote clicks on those messages are dispatched
 as INTERACTION_CREATE events at increasing rates, open loop (a click goes out on time whether or
@@ -9,7 +9,7 @@ here, from dispatch to the interaction callback: answers per second, p50 and p99
 on debate-bot (a committed vote, a private receipt, debounced edits of the poll message) and then
 on a trivial discord.py bot whose button callback only defers, so both see the same machine load.
 
-    python bench/discord_load.py [--rates 50,100,200,400] [--seconds 3]
+    python -m bench.discord_load [--rates 50,100,200,400] [--seconds 3]
 """
 
 from __future__ import annotations
@@ -31,10 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from fakes.discord_fake import Exchange, FakeDiscord, Member, Reply
 
-from tests.fakes.discord_fake import Exchange, FakeDiscord, Member, Reply  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CLAIMS = 20
 TIMEOUT = 10.0  # seconds to wait for the last answers of a step
@@ -64,12 +63,12 @@ async def serve(kind: str, api: str, gateway: str, token: str, database: str) ->
     import discord
     from pydantic import SecretStr
 
+    from adapters import bootstrap
     from adapters.config import Config
-    from adapters.discord import run_discord
+    from adapters.discord import discord_client
+    from adapters.discord import serve as serve_discord
     from adapters.discord.app import point_at
     from adapters.discord.polls import VOTE_TEMPLATE
-    from bot.engine import Engine
-    from storage.sql import SqlStore
 
     logging.basicConfig(level=logging.ERROR)
     main = asyncio.current_task()
@@ -103,26 +102,22 @@ async def serve(kind: str, api: str, gateway: str, token: str, database: str) ->
                 await client.start(token)
         return
 
-    store = await SqlStore.open(database)
-    engine = Engine(store)
     config = Config(
         discord_token=SecretStr(token),
         discord_api_base=api,
         discord_gateway_url=gateway,
         database_url=database,
     )
-    try:
-        await run_discord(engine, config, guild_ready_timeout=0.1)
-    except asyncio.CancelledError:
-        pass
-    finally:
-        await engine.ballot_box.drain()
-        await store.close()
+    async with bootstrap.opened(database) as bot:
+        client = discord_client(bot.engine, config, guild_ready_timeout=0.1)
+        bot.serve("discord", client)
+        with contextlib.suppress(asyncio.CancelledError):
+            await serve_discord(client, config)
 
 
 def start_bot(kind: str, fake: FakeDiscord, database: str) -> subprocess.Popen[bytes]:
     args = ["--serve", kind, fake.api_base, fake.gateway_url, fake.token, database]
-    return subprocess.Popen([sys.executable, __file__, *args], cwd=ROOT)
+    return subprocess.Popen([sys.executable, "-m", "bench.discord_load", *args], cwd=ROOT)
 
 
 def stop_bot(process: subprocess.Popen[bytes]) -> None:
@@ -264,18 +259,13 @@ async def main(args: argparse.Namespace) -> None:
 
 
 async def count_votes(database: str, community: str) -> int:
+    from adapters import bootstrap
     from bot.domain import Actor
-    from bot.engine import Engine
-    from storage.sql import SqlStore
 
-    store = await SqlStore.open(database)
-    try:
-        results = await Engine(store).results(
-            Actor(community, "bench", platform_moderator=True), "1"
-        )
+    async with bootstrap.opened(database) as bot:
+        operator = Actor(community, "bench", platform_moderator=True)
+        results = await bot.engine.results(operator, "1")
         return sum(r.tally.total for r in results.claims)
-    finally:
-        await store.close()
 
 
 def parse() -> argparse.Namespace:

@@ -1,8 +1,8 @@
 """Time claim extraction on a 1,000-word and a 10,000-word post, warm.
 
-Run as `.venv/bin/python bench/extract.py`. The posts are built from the labelled posts in
-`tests/data/`, paragraph by paragraph, so they read like real opinion writing. The target is at
-most 100 ms for 1,000 words once pysbd has been warmed up by a first call.
+Run as `.venv/bin/python -m bench.extract`. The posts are built from the labelled posts in
+`data/extraction/written/`, paragraph by paragraph, so they read like real opinion writing. The
+target is at most 100 ms for 1,000 words once pysbd has been warmed up by a first call.
 """
 
 from __future__ import annotations
@@ -10,21 +10,19 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bot.extraction import extract_claims
 
-from bot.extraction import extract_claims  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 RUNS = {1_000: 21, 10_000: 7}
 
 
 def paragraphs() -> list[str]:
     """Every paragraph of every labelled post, titles and furniture included, in file order."""
-    posts = sorted((ROOT / "tests" / "data").glob("*/[0-9][0-9].txt"))
+    posts = sorted((ROOT / "data" / "extraction" / "written").glob("*/[0-9][0-9].txt"))
     return [
         paragraph.strip()
         for post in posts

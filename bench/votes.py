@@ -7,7 +7,7 @@ of a raw `sqlite3` `executemany` of the same rows (current votes and vote events
 transaction, and the ratio between the two. With `--postgres URL` (or TEST_DATABASE_URL set) the
 engine is measured on PostgreSQL as well.
 
-    python bench/votes.py [--members 1000] [--claims 20] [--postgres URL]
+    python -m bench.votes [--members 1000] [--claims 20] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -18,19 +18,17 @@ import os
 import platform
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import sqlalchemy as sa
 
+from adapters.bootstrap import compose
 from bot.domain import Actor, Choice
 from bot.engine import Engine
-from storage.sql import SqlStore, create_engine
+from storage.store import SqlStore, create_engine
 
 CHOICES = [Choice.AGREE, Choice.DISAGREE, Choice.PASS]
 MOD = Actor("bench:votes", "mod", platform_moderator=True)
@@ -49,7 +47,7 @@ async def prepare(engine: Engine, claims: int) -> str:
 
 
 async def through_engine(store: SqlStore, members: int, claims: int) -> dict[str, float]:
-    engine = Engine(store)
+    engine = compose(store).engine
     post = await prepare(engine, claims)
     latencies: list[float] = []
 
@@ -103,7 +101,7 @@ def raw_sqlite_bulk(path: Path, members: int, claims: int) -> dict[str, float]:
 async def prepared_sqlite(path: Path, claims: int) -> None:
     """A migrated database with the claims the raw insert refers to, and no votes."""
     store = await SqlStore.open(f"sqlite+aiosqlite:///{path}")
-    await prepare(Engine(store), claims)
+    await prepare(compose(store).engine, claims)
     await store.close()
 
 

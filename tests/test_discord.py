@@ -31,7 +31,7 @@ from adapters.fetch import WebFetcher
 from bot.domain import Actor, ClaimKind, DigestStatus, DraftClaim
 from bot.engine import Engine
 from storage.store import SqlStore
-from tests.fakes.discord_fake import (
+from fakes.discord_fake import (
     DEFERRED_CHANNEL_MESSAGE,
     EPHEMERAL,
     MODAL,

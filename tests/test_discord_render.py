@@ -10,7 +10,7 @@ from adapters.discord import render
 from adapters.discord.polls import LABEL_LIMIT, VoteButton, pages, poll_message
 from bot.domain import Choice, Claim, ClaimKind, ClaimOrigin, ClaimStatus, Poll, Post, Tally
 from bot.results import ClaimResult, Results
-from tests.fakes.discord_fake import message_problems
+from fakes.discord_fake import message_problems
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NASTY = "**bold** [a link](https://x.test) @everyone <@&1> `code` ~~gone~~ > quote _it_ "

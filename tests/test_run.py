@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from tests.fakes.discord_fake import FakeDiscord
-from tests.fakes.slack_fake import FakeSlackApi, SlackSender
+from fakes.discord_fake import FakeDiscord
+from fakes.slack_fake import FakeSlackApi, SlackSender
 from tests.test_slack import MOD, texts_of
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python tools/bench_embeddings.py [--repeat 20]
 
-Builds a post of about 1,000 words from the labelled posts in `tests/data/`, takes its candidate
+Builds a post of about 1,000 words from the labelled posts in `data/extraction/written/`, takes its candidate
 sentences as `extract_claims` would, and reports: the import and load time (cold, this process),
 the warm time to embed all of them in padded batches (in post order or sorted by length), one
 call per sentence, and with one onnxruntime thread, next to the rules' whole `extract_claims` on
@@ -27,7 +27,7 @@ from bot.extraction.sentences import word_count  # noqa: E402
 
 def thousand_words() -> str:
     paragraphs: list[str] = []
-    for path in sorted((ROOT / "tests" / "data").glob("*/[0-9][0-9].txt")):
+    for path in sorted((ROOT / "data" / "extraction" / "written").glob("*/[0-9][0-9].txt")):
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
             if word_count(line) >= 25:  # prose paragraphs only
                 paragraphs.append(line)

@@ -11,7 +11,7 @@ repeats that for every post, about three hours (six minutes on the 17 posts it w
 and scores that folder's posts once, next to the rules.
 
 Training set: every candidate sentence (`bot.extraction.candidate_sentences`) of every labelled
-post in `tests/data/` (00 is the shared seed post), labelled 1 when some gold source sentence
+post in `data/extraction/written/` (00 is the shared seed post), labelled 1 when some gold source sentence
 covers it by the shared scorer's rule (`cover(gold, quote) >= 0.7`, so extracting it counts as
 correct), else 0. Features: `bot.extraction.features` (cue families, lexicon counts, length,
 position, punctuation, person, figures, tense, forecast, the neighbours' and paragraph's cues;
@@ -27,7 +27,7 @@ counted over posts as the scorer counts. That choice is nested inside an outer l
 loop, so each post is scored by a model, C, weight and threshold chosen without it. The rules are
 scored on the same posts as they stand (`read_cues(...).score >= CLAIM_THRESHOLD`).
 
-Result (tests/data/README.md): with 17 posts, neither model, with or without embeddings, was
+Result (docs/extraction.md): with 17 posts, neither model, with or without embeddings, was
 clearly better on posts the cues were not written against, and embeddings cost three times the
 time budget; with 47 posts (round 5) the logistic regression beat the cues on fresh posts, and
 `--export` writes the scorer `bot/extraction` now ships (`scorer.json`, fitted on every post).
@@ -59,7 +59,7 @@ from bot.extraction.cues import is_forecast, read_cues  # noqa: E402
 from bot.extraction.features import FEATURE_NAMES, hashed_features, post_features  # noqa: E402
 from bot.extraction.wordpieces import UNKNOWN, pieces  # noqa: E402
 
-DATA = ROOT / "tests" / "data"
+DATA = ROOT / "data" / "extraction" / "written"
 BUCKETS = 2048
 # Round 11 narrowed the grids to what rounds 5-10 ever chose (C at most 0.1, hashed words on),
 # to make room for the word-piece weights (`WORDPIECE_SCALES`) in the same time.
@@ -118,7 +118,7 @@ class Post:
 
 
 def load_posts(exclude: tuple[str, ...] = ()) -> list[Post]:
-    """Every labelled post of `tests/data/`, but those in the folders `exclude` names."""
+    """Every labelled post of `data/extraction/written/`, but those in the folders `exclude` names."""
     posts = []
     for path in sorted(DATA.glob("*/[0-9][0-9].txt")) + sorted(DATA.glob("*/[0-9][0-9][0-9].txt")):
         if path.parent.name in exclude:
@@ -459,10 +459,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--test",
-        help="a folder of tests/data (e.g. heldout4): train on the others, score it once",
+        help="a folder of data/extraction/written (e.g. heldout4): train on the others, score it once",
     )
     parser.add_argument(
-        "--exclude", action="append", default=[], help="a folder of tests/data not to train on"
+        "--exclude", action="append", default=[], help="a folder of data/extraction/written not to train on"
     )
     parser.add_argument(
         "--export", type=Path, help="fit on every post not held out and write the scorer here"

@@ -5,7 +5,7 @@ comparisons, contrasts and causes ("but", "because"), hedges and stance ("I thin
 forecasts and rhetorical questions. Background facts read differently: dates and figures, reported
 speech, past-tense narration, the writer talking about the blog. Each cue adds or removes weight
 and a logistic squashes the sum into a score in [0, 1]. The weights were set by hand and checked
-against the labelled posts in `tests/data/`.
+against the labelled posts in `data/extraction/written/`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Print a second labeller's labels for a post as extraction JSON, so the shared scorer can measure
-how far two people agree (see README.md, "How far two labellers agree").
+how far two people agree (see docs/extraction.md, "How far two labellers agree").
 
 Usage: labels_json.py POST LABELS_DIR
 
@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-SCORER = Path(__file__).resolve().parents[3] / "shared" / "eval" / "score.py"
+SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
 
 
 def main(post: Path, labels: Path) -> None:

@@ -12,8 +12,6 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from bot.extraction import extract_claims
 from bot.extraction.sentences import split_lines, split_sentences, word_count
 
