@@ -30,7 +30,6 @@ from adapters.discord.interaction import SORRY
 from adapters.fetch import WebFetcher
 from bot.domain import Actor, ClaimKind, DigestStatus, DraftClaim
 from bot.engine import Engine
-from storage.store import SqlStore
 from fakes.discord_fake import (
     DEFERRED_CHANNEL_MESSAGE,
     EPHEMERAL,
@@ -39,6 +38,7 @@ from fakes.discord_fake import (
     Member,
     Reply,
 )
+from storage.store import SqlStore
 from tests.support import ManualClock, make_bot
 
 QUICK = 0.05  # the poll-message edit interval in tests

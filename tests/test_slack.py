@@ -26,8 +26,8 @@ from bot.commands import SUBCOMMANDS, execute
 from bot.domain import Actor, Choice
 from bot.engine import Engine
 from bot.ports import FetchedPage
-from storage.store import SqlStore
 from fakes.slack_fake import TEAM, FakeSlackApi, SlackRequest, SlackSender
+from storage.store import SqlStore
 from tests.support import ManualClock, make_bot
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

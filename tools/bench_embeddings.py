@@ -2,11 +2,11 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python tools/bench_embeddings.py [--repeat 20]
 
-Builds a post of about 1,000 words from the labelled posts in `data/extraction/written/`, takes its candidate
-sentences as `extract_claims` would, and reports: the import and load time (cold, this process),
-the warm time to embed all of them in padded batches (in post order or sorted by length), one
-call per sentence, and with one onnxruntime thread, next to the rules' whole `extract_claims` on
-the same text.
+Builds a post of about 1,000 words from the labelled posts in `data/extraction/written/`, takes its
+candidate sentences as `extract_claims` would, and reports: the import and load time (cold, this
+process), the warm time to embed all of them in padded batches (in post order or sorted by length),
+one call per sentence, and with one onnxruntime thread, next to the rules' whole `extract_claims`
+on the same text.
 """
 
 from __future__ import annotations

@@ -11,14 +11,14 @@ repeats that for every post, about three hours (six minutes on the 17 posts it w
 and scores that folder's posts once, next to the rules.
 
 Training set: every candidate sentence (`bot.extraction.candidate_sentences`) of every labelled
-post in `data/extraction/written/` (00 is the shared seed post), labelled 1 when some gold source sentence
-covers it by the shared scorer's rule (`cover(gold, quote) >= 0.7`, so extracting it counts as
-correct), else 0. Features: `bot.extraction.features` (cue families, lexicon counts, length,
-position, punctuation, person, figures, tense, forecast, the neighbours' and paragraph's cues;
-plus hashed words and word pairs). `--embeddings` adds each sentence's all-MiniLM-L6-v2 embedding
-(384 numbers, `tools/sentence_embeddings.py`, needs its packages): `only` scores on the embedding
-alone, `concat` appends it to the named features (hashed words still on the grid), its block
-weight (`EMB_SCALES`) chosen with C like the hash weight.
+post in `data/extraction/written/` (00 is the shared seed post), labelled 1 when some gold source
+sentence covers it by the shared scorer's rule (`cover(gold, quote) >= 0.7`, so extracting it
+counts as correct), else 0. Features: `bot.extraction.features` (cue families, lexicon counts,
+length, position, punctuation, person, figures, tense, forecast, the neighbours' and paragraph's
+cues; plus hashed words and word pairs). `--embeddings` adds each sentence's all-MiniLM-L6-v2
+embedding (384 numbers, `tools/sentence_embeddings.py`, needs its packages): `only` scores on the
+embedding alone, `concat` appends it to the named features (hashed words still on the grid), its
+block weight (`EMB_SCALES`) chosen with C like the hash weight.
 
 Model: L2 logistic regression. Its regularisation C, the weight of the hashed features (0 turns
 them off) and the decision threshold are chosen together by leave-one-post-out cross-validation
@@ -118,7 +118,8 @@ class Post:
 
 
 def load_posts(exclude: tuple[str, ...] = ()) -> list[Post]:
-    """Every labelled post of `data/extraction/written/`, but those in the folders `exclude` names."""
+    """Every labelled post of `data/extraction/written/`, but those in the folders `exclude`
+    names."""
     posts = []
     for path in sorted(DATA.glob("*/[0-9][0-9].txt")) + sorted(DATA.glob("*/[0-9][0-9][0-9].txt")):
         if path.parent.name in exclude:
@@ -459,10 +460,14 @@ def main() -> None:
     )
     parser.add_argument(
         "--test",
-        help="a folder of data/extraction/written (e.g. heldout4): train on the others, score it once",
+        help="a folder of data/extraction/written (e.g. heldout4): train on the others, "
+        "score it once",
     )
     parser.add_argument(
-        "--exclude", action="append", default=[], help="a folder of data/extraction/written not to train on"
+        "--exclude",
+        action="append",
+        default=[],
+        help="a folder of data/extraction/written not to train on",
     )
     parser.add_argument(
         "--export", type=Path, help="fit on every post not held out and write the scorer here"

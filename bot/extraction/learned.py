@@ -1,15 +1,15 @@
 """The learned sentence scorer: a logistic regression over `features`, its weights in
 `scorer.json`.
 
-`tools/train_extractor.py --export` fits it on the labelled posts of `data/extraction/written/` (its C, the
-weights of the hashed words and of the word pieces, and the threshold chosen by
+`tools/train_extractor.py --export` fits it on the labelled posts of `data/extraction/written/`
+(its C, the weights of the hashed words and of the word pieces, and the threshold chosen by
 leave-one-post-out) and writes the file; nothing is learned or downloaded at run time, and scoring
-is plain arithmetic. Besides the named features and hashed words, a sentence scores the mean
-weight of its word pieces (`wordpieces`): one number per piece of all-MiniLM-L6-v2's vocabulary,
-that model's embedding of the piece projected on what the regression learned, so a word no
-labelled post used still weighs what words of like meaning weigh. On posts it was not
-trained on it beat the hand-weighted cues it is built from (docs/extraction.md, round 5), so
-`extract_claims` scores with it; the cues remain its main features.
+is plain arithmetic. Besides the named features and hashed words, a sentence scores the mean weight
+of its word pieces (`wordpieces`): one number per piece of all-MiniLM-L6-v2's vocabulary, that
+model's embedding of the piece projected on what the regression learned, so a word no labelled post
+used still weighs what words of like meaning weigh. On posts it was not trained on it beat the
+hand-weighted cues it is built from (docs/extraction.md, round 5), so `extract_claims` scores
+with it; the cues remain its main features.
 """
 
 from __future__ import annotations
