@@ -121,10 +121,12 @@ class SqlBallots:
 
 
 class _Stamps:
-    """Timestamps converted for the driver as `Time` would, once per distinct moment."""
+    """Timestamps converted for the driver as `Time` would, once per distinct moment: through
+    the dialect's own processor too, so SQLite stores `09:00:00.000000` as every query writes
+    it, not the driver's `09:00:00`, which compares before it."""
 
     def __init__(self, dialect: sa.Dialect) -> None:
-        self._convert = Time.bind_processor(dialect) or (lambda value: value)
+        self._convert = Time.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
         self._seen: dict[datetime, Any] = {}
 
     def __call__(self, moment: datetime) -> Any:

@@ -218,3 +218,17 @@ async def test_audit_log_newest_first(store: SqlStore) -> None:
     async with store.transaction() as tx:
         entries = await tx.audit.recent("console:a", 2)
     assert [e.detail for e in entries] == ["step 2", "step 1"]
+
+
+async def test_a_vote_at_a_whole_second_counts_in_the_week_that_starts_then(
+    store: SqlStore,
+) -> None:
+    [claim_id] = await _open_post_with_claims(store, 1)
+    async with store.transaction() as tx:
+        await tx.ballots.record([VoteChange(claim_id, "ann", Choice.AGREE, None, T0)])
+    async with store.transaction() as tx:
+        week = await tx.votes.activity("console:a", T0, T0 + timedelta(days=7))
+        before = await tx.votes.activity("console:a", T0 - timedelta(days=7), T0)
+        at_start = await tx.votes.tallies_at([claim_id], T0)
+    assert (week.votes, before.votes) == (1, 0)
+    assert at_start[claim_id].total == 0  # "as it stood just before" T0
