@@ -12,13 +12,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from adapters.charts import MatplotlibCharts
+from adapters.config import DEFAULT_DATABASE_URL, ConfigError
 from adapters.platforms import Platform, Platforms
 from bot.digest_sender import DigestSender
 from bot.engine import Engine, Extractor, NearDuplicate
 from bot.extraction import extract_claims
 from bot.ports import Charts, Clock, FetchedPage, Fetcher, Store, SystemClock
 from bot.similarity import near_duplicate as similar_claim
-from storage.store import SqlStore
+from storage.store import DatabaseUnreachable, SqlStore, sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +145,12 @@ def compose(
 
 
 @asynccontextmanager
-async def opened(url: str, *, allow_private_urls: bool = False) -> AsyncIterator[Bot]:
-    """The bot on the database at `url`, migrated, closed on the way out."""
-    store = await SqlStore.open(url)
+async def opened(
+    url: str, *, allow_private_urls: bool = False, create: bool = True
+) -> AsyncIterator[Bot]:
+    """The bot on the database at `url`, migrated, closed on the way out. With `create`, an
+    SQLite database that does not exist yet is made (commands that only read refuse instead)."""
+    store = await open_store(url, create=create)
     bot = compose(store, allow_private_urls=allow_private_urls)
     try:
         yield bot
@@ -154,9 +158,36 @@ async def opened(url: str, *, allow_private_urls: bool = False) -> AsyncIterator
         await bot.close()
 
 
+async def open_store(url: str, *, create: bool = True) -> SqlStore:
+    """The store at `url`, or a `ConfigError` naming DATABASE_URL and what to check. An SQLite
+    file is said at start-up, since its path is relative to where the bot is started."""
+    database = sqlite_file(url)
+    if database is not None:
+        if not database.exists() and not create:
+            raise ConfigError(
+                f"DATABASE_URL: there is no database at {database}; run this where the bot "
+                "runs, or set DATABASE_URL to the bot's database."
+            )
+        if not database.parent.is_dir():
+            if url != DEFAULT_DATABASE_URL:
+                raise ConfigError(
+                    f"DATABASE_URL: the folder {database.parent} does not exist; create it, or "
+                    "name a file in a folder that does."
+                )
+            database.parent.mkdir()  # only the default `data/` is made
+        log.info("database: %s", database)
+    try:
+        return await SqlStore.open(url)
+    except DatabaseUnreachable as why:
+        raise ConfigError(
+            f"DATABASE_URL: cannot open the database, as {why}; check the setting and that the "
+            "database server runs (LOG_LEVEL=DEBUG shows the details)."
+        ) from None
+
+
 async def migrate(url: str) -> None:
     """Bring the database at `url` to the newest schema."""
-    await (await SqlStore.open(url)).close()
+    await (await open_store(url)).close()
 
 
 async def _every(seconds: float, tick: Callable[[], Awaitable[object]]) -> None:

@@ -1,4 +1,5 @@
-"""`debate-bot`: the command line, the one place that wires store, engine and adapters together."""
+"""`debate-bot`: the command line. Each subcommand builds the bot with `adapters.bootstrap` and
+serves, runs or prints what was asked; every mistake is one line on stderr and an exit code."""
 
 from __future__ import annotations
 
@@ -20,20 +21,27 @@ from adapters import config as configuration
 from adapters.bootstrap import Bot, LinkFetcher
 from adapters.console import Console, Speaker
 from bot import text
-from bot.domain import Actor, ClaimKind
-from bot.errors import DebateError
-from bot.extraction import extract_claims
+from bot.domain import MAX_POST_CHARS, Actor, ClaimKind
+from bot.errors import DebateError, UnknownPost
+from bot.extraction import extract_claims, has_a_sentence
 
 log = logging.getLogger("debate-bot")
 
 
-def opened(cfg: configuration.Config) -> AbstractAsyncContextManager[Bot]:
-    return bootstrap.opened(cfg.database_url, allow_private_urls=cfg.allow_private_urls)
+def opened(cfg: configuration.Config, *, create: bool = True) -> AbstractAsyncContextManager[Bot]:
+    return bootstrap.opened(
+        cfg.database_url, allow_private_urls=cfg.allow_private_urls, create=create
+    )
 
 
 async def cmd_console(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    community = community_id(args.community)
+    if not community.startswith("console:"):
+        raise configuration.ConfigError(
+            f"--community {community}: the console speaks only in console:<name> communities"
+        )
     async with opened(cfg) as bot:
-        console = Console(bot.engine, f"console:{args.community}", Speaker.parse(args.as_))
+        console = Console(bot.engine, community, Speaker.parse(args.as_))
         bot.serve("console", console)
         async with bot.background():
             await console.run(interactive=sys.stdin.isatty())
@@ -117,10 +125,33 @@ def start_platforms(bot: Bot, cfg: configuration.Config) -> list[Coroutine[Any, 
     return servers
 
 
+def community_id(name: str) -> str:
+    """A community as given on the command line: `console:demo`, `discord:<server id>`,
+    `slack:<team id>`, or a bare name, which is a console community (`demo` is `console:demo`)."""
+    name = name.strip()
+    if ":" not in name:
+        return f"console:{name}"
+    platform, _, rest = name.partition(":")
+    if platform not in ("console", "discord", "slack") or not rest:
+        raise configuration.ConfigError(
+            f"--community {name}: give console:<name>, discord:<server id> or slack:<team id>"
+        )
+    return name
+
+
 async def cmd_results(cfg: configuration.Config, args: argparse.Namespace) -> int:
-    operator = Actor(args.community, "operator", platform_moderator=True)
-    async with opened(cfg) as bot:
-        results = await bot.engine.results(operator, args.post)
+    community = community_id(args.community)
+    operator = Actor(community, "operator", platform_moderator=True)
+    async with opened(cfg, create=False) as bot:
+        try:
+            results = await bot.engine.results(operator, args.post)
+        except UnknownPost:
+            print(
+                f"debate-bot: {community} has no post {args.post}; `debate-bot results` takes "
+                f"the number of one of its posts.",
+                file=sys.stderr,
+            )
+            return 1
     if args.json:
         print(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -135,14 +166,26 @@ async def cmd_extract(cfg: configuration.Config, args: argparse.Namespace) -> in
         article = page.text
     else:
         try:
-            article = await asyncio.to_thread(Path(source).read_text, encoding="utf-8")
+            article = await asyncio.to_thread(read_post_file, Path(source))
         except (OSError, UnicodeDecodeError) as error:
             print(f"debate-bot: cannot read {source}: {error}", file=sys.stderr)
             return 1
+    if len(article) > MAX_POST_CHARS:
+        print(
+            f"debate-bot: {source} is {len(article):,} characters; a post may have at most "
+            f"{MAX_POST_CHARS:,}.",
+            file=sys.stderr,
+        )
+        return 1
+    if not has_a_sentence(article):
+        print(f"debate-bot: {source} has no sentence to argue about.", file=sys.stderr)
+        return 1
     drafts = await asyncio.to_thread(extract_claims, article)
     if args.json:
         rows = [{**asdict(d), "kind": d.kind.value} for d in drafts]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif not drafts:
+        print(f"No draft claims in {source}; a moderator would add its claims by hand.")
     else:
         for number, draft in enumerate(drafts, start=1):
             mark = " [prediction]" if draft.kind is ClaimKind.PREDICTION else ""
@@ -150,18 +193,27 @@ async def cmd_extract(cfg: configuration.Config, args: argparse.Namespace) -> in
     return 0
 
 
+def read_post_file(path: Path) -> str:
+    """A post's text, read no further than a post may be long (and one character more)."""
+    with path.open(encoding="utf-8") as file:
+        return file.read(MAX_POST_CHARS + 1)
+
+
 async def cmd_digest(cfg: configuration.Config, args: argparse.Namespace) -> int:
-    operator = Actor(args.community, "operator", platform_moderator=True)
+    operator = Actor(community_id(args.community), "operator", platform_moderator=True)
     end = None
     if args.now:
         try:
             end = datetime.fromisoformat(args.now)
         except ValueError:
-            print(f"debate-bot: --now {args.now} is not an ISO time like 2026-03-02T09:00:00+01:00")
+            print(
+                f"debate-bot: --now {args.now} is not an ISO time like 2026-03-02T09:00:00+01:00",
+                file=sys.stderr,
+            )
             return 2
         if end.tzinfo is None:
             end = end.replace(tzinfo=UTC)
-    async with opened(cfg) as bot:
+    async with opened(cfg, create=False) as bot:
         digest = await bot.engine.digest(operator, end)
     if args.json:
         print(json.dumps(digest.as_json(), ensure_ascii=False, indent=2))
@@ -178,25 +230,43 @@ async def cmd_migrate(cfg: configuration.Config, args: argparse.Namespace) -> in
     return 0
 
 
+DESCRIPTION = """\
+debate-bot: debate foreign-policy posts claim by claim, on Discord, Slack or a console.
+Settings come from the environment or .env (see .env.example); `run` with no Discord or Slack
+token opens the console on the embedded SQLite database."""
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="debate-bot", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start every adapter with credentials; the console without")
+    p = argparse.ArgumentParser(
+        prog="debate-bot",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="serve every platform with credentials; the console without")
     console = sub.add_parser("console", help="debate from a terminal, or run a script from stdin")
-    console.add_argument("--as", dest="as_", default="host!", help="acting member; NAME! moderates")
-    console.add_argument("--community", default="demo", help="console community name")
+    console.add_argument(
+        "--as",
+        dest="as_",
+        metavar="NAME",
+        default="host!",
+        help="the member you speak as; NAME! speaks as a moderator (default: host!)",
+    )
+    console.add_argument(
+        "--community", default="demo", help="the console community (default: demo, console:demo)"
+    )
     results = sub.add_parser("results", help="print a post's results")
-    results.add_argument("post")
-    results.add_argument("--community", required=True, help="e.g. console:demo, discord:<id>")
-    results.add_argument("--json", action="store_true")
+    results.add_argument("post", help="the post's number")
+    results.add_argument("--community", required=True, help="console:demo, discord:<id>, ...")
+    results.add_argument("--json", action="store_true", help="print JSON for other tools")
     extract = sub.add_parser("extract", help="print the draft claims a post would get")
     extract.add_argument("source", help="a text file or a link")
-    extract.add_argument("--json", action="store_true")
+    extract.add_argument("--json", action="store_true", help="print JSON for other tools")
     digest = sub.add_parser("digest", help="render a community's weekly digest")
-    digest.add_argument("--community", required=True, help="e.g. console:demo, discord:<id>")
+    digest.add_argument("--community", required=True, help="console:demo, discord:<id>, ...")
     digest.add_argument("--now", help="the end of the week, ISO time (default: now)")
-    digest.add_argument("--json", action="store_true")
-    digest.add_argument("--chart", help="also write the chart PNG to this file")
+    digest.add_argument("--json", action="store_true", help="print JSON for other tools")
+    digest.add_argument("--chart", metavar="FILE", help="also write the chart PNG to FILE")
     sub.add_parser("migrate", help="bring the database schema up to date")
     return p
 
@@ -226,12 +296,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # a line per migration step is noise
     try:
         return asyncio.run(COMMANDS[args.command](cfg, args))
+    except configuration.ConfigError as error:
+        print(f"debate-bot: {error}", file=sys.stderr)
+        return 2
     except DebateError as refusal:
         print(f"debate-bot: {refusal.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except OSError as error:
+        log.debug("stopped by an error", exc_info=True)
         print(f"debate-bot: {error}", file=sys.stderr)
         return 1
 

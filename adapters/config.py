@@ -33,6 +33,8 @@ class Config(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, url: str) -> str:
+        if not url.strip():
+            raise ValueError(f"is empty; leave it unset for {DEFAULT_DATABASE_URL}, or name one")
         if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError(
                 "must start with sqlite+aiosqlite:// or postgresql+asyncpg://, "
@@ -55,4 +57,5 @@ def load() -> Config:
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "configuration"
-        raise ConfigError(f"{name}: {first['msg']}") from None
+        said = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {said}") from None

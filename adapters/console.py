@@ -7,9 +7,11 @@ backslash continues the line. Lines starting with `#` are comments.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
@@ -22,7 +24,7 @@ from bot.engine import Engine
 
 log = logging.getLogger(__name__)
 
-_SPEAKER = re.compile(r"@([\w.-]+)(!?)\s*")
+_SPEAKER = re.compile(r"@([\w.-]+)(!?)(?=\s|/|$)\s*")
 SOMETHING_WENT_WRONG = "Something went wrong on our side; nothing was changed. Please try again."
 
 
@@ -37,11 +39,48 @@ class Speaker:
         return cls(spec.rstrip("!") or "you", spec.endswith("!"))
 
 
+class NotAName(ValueError):
+    """A line starts with `@` but what follows is not a name the console knows how to read."""
+
+
 def split_speaker(line: str, default: Speaker) -> tuple[Speaker, str]:
+    """Who speaks a line (`@name`, `@name!` for a moderator, else `default`) and what they say."""
+    if not line.startswith("@"):
+        return default, line
     match = _SPEAKER.match(line)
     if not match:
-        return default, line
+        name = line[1:].split(maxsplit=1)[0] if line[1:].strip() else ""
+        raise NotAName(
+            f"A name after @ is letters, digits, dots, dashes and underscores, like @ann or "
+            f"@ann! for a moderator; “{name[:30]}” is not one."
+        )
     return Speaker(match.group(1), bool(match.group(2))), line[match.end() :]
+
+
+async def in_a_daemon_thread(read: Callable[[bool], str | None], continued: bool) -> str | None:
+    """`read` in a thread of its own that never holds up the process's exit: a console blocked
+    in `input()` must not keep Ctrl-C from quitting until Enter is pressed, as a thread of the
+    event loop's default executor would (asyncio waits for those before it exits)."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str | None] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not answer.done():
+            outcome()
+
+    def work() -> None:
+        try:
+            line = read(continued)
+        except BaseException as error:  # EOF, a closed stream: the caller's to handle
+            failed = error
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+                loop.call_soon_threadsafe(settle, lambda: answer.set_exception(failed))
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, lambda: answer.set_result(line))
+
+    threading.Thread(target=work, name="console-input", daemon=True).start()
+    return await answer
 
 
 async def logical_lines(read_line: Callable[[bool], str | None]) -> AsyncIterator[str]:
@@ -51,7 +90,7 @@ async def logical_lines(read_line: Callable[[bool], str | None]) -> AsyncIterato
     """
     pending: list[str] = []
     while True:
-        raw = await asyncio.to_thread(read_line, bool(pending))
+        raw = await in_a_daemon_thread(read_line, bool(pending))
         if raw is None:
             break
         line = raw.rstrip("\n")
@@ -86,7 +125,10 @@ class Console:
         line = line.strip()
         if not line or line.startswith("#"):
             return None
-        speaker, command = split_speaker(line, self.default)
+        try:
+            speaker, command = split_speaker(line, self.default)
+        except NotAName as wrong:
+            return render(Reply(Refusal(str(wrong))), self.default.name)
         actor = Actor(
             community=self.community,
             user_id=speaker.name,
@@ -124,8 +166,10 @@ class Console:
     async def announce_closed(self, closed: ClosedPoll) -> None:
         self.write(f"[to everyone]\n{text.render(closed)}")
 
-    async def deliver(self, settings: Settings, digest: Digest) -> None:
-        self.write(f"[to everyone]\n{text.render(digest)}")
+    async def deliver(self, settings: Settings, digest: Digest, delivered: set[str]) -> None:
+        if "text" not in delivered:
+            self.write(f"[to everyone]\n{text.render(digest)}")
+            delivered.add("text")
 
     async def alert_moderators(self, settings: Settings, message: str) -> None:
         self.write(f"[to moderators] {message}")

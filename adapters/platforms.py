@@ -30,8 +30,8 @@ class Platform(Protocol):
         """Post the results of a poll that closed on time where it was opened."""
         ...
 
-    async def deliver(self, settings: Settings, digest: Digest) -> None:
-        """Post the digest to the community's digest channel; raise if it did not arrive."""
+    async def deliver(self, settings: Settings, digest: Digest, delivered: set[str]) -> None:
+        """Post the digest's parts not yet `delivered` (see `bot.digest_sender.DigestDelivery`)."""
         ...
 
     async def alert_moderators(self, settings: Settings, message: str) -> None: ...
@@ -62,11 +62,11 @@ class Platforms:
         if platform is not None:
             await platform.announce_closed(closed)
 
-    async def deliver(self, settings: Settings, digest: Digest) -> None:
+    async def deliver(self, settings: Settings, digest: Digest, delivered: set[str]) -> None:
         platform = self.of(settings.community)
         if platform is None:
             raise LookupError(f"no platform running here serves {settings.community}")
-        await platform.deliver(settings, digest)
+        await platform.deliver(settings, digest, delivered)
 
     async def alert_moderators(self, settings: Settings, message: str) -> None:
         platform = self.of(settings.community)

@@ -322,7 +322,7 @@ async def prepare(db: str, claims: int) -> dict[str, Any]:
     async with bootstrap.opened(f"sqlite+aiosqlite:///{db}") as bot:
         engine = bot.engine
         mod = Actor(f"slack:{TEAM}", "UMOD", platform_moderator=True)
-        await engine.add_post(mod, "A post to vote on\nWith some text.")
+        await engine.add_post(mod, "A post to vote on\nThe alliance needs a new strategy.")
         for n in range(claims):
             await engine.add_claim(mod, "1", f"Claim {n + 1}: " + "a reasonably long claim " * 4)
         await engine.open_poll(mod, "1")

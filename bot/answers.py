@@ -61,6 +61,14 @@ class ClaimChanged:
 
 
 @dataclass(frozen=True)
+class ClaimsRemoved:
+    """Claims taken off the vote at once; `skipped` were in a range but already off it."""
+
+    claims: list[Claim]
+    skipped: list[Claim]
+
+
+@dataclass(frozen=True)
 class PollOpened:
     post: Post
     poll: Poll
@@ -150,6 +158,7 @@ Answer = (
     | PostList
     | ClaimList
     | ClaimChanged
+    | ClaimsRemoved
     | PollOpened
     | ClosedPoll
     | VoteReceipt

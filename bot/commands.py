@@ -51,12 +51,23 @@ class Subcommand:
         return self.name.split()
 
 
+class MissingArgument(BadInput):
+    """A subcommand was given fewer words than it needs; the grammar adds its usage line."""
+
+
 def _split(rest: str, what: str) -> tuple[str, str]:
     """The first word and everything after it, or a sentence saying what is missing."""
     parts = rest.strip().split(maxsplit=1)
     if not parts:
-        raise BadInput(f"Say which {what}.")
+        raise MissingArgument(f"Say which {what}.")
     return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def _need(value: str, what: str) -> str:
+    """`value`, or a sentence saying that `what` is missing."""
+    if not value.strip():
+        raise MissingArgument(f"Say {what}.")
+    return value
 
 
 def _one(rest: str, what: str) -> str:
@@ -89,21 +100,22 @@ async def _claims(engine: Engine, actor: Actor, rest: str) -> Reply:
 
 async def _claim_add(engine: Engine, actor: Actor, rest: str) -> Reply:
     post, words = _split(rest, "post")
-    return Reply(await engine.add_claim(actor, post, words))
+    return Reply(await engine.add_claim(actor, post, _need(words, "the claim's text")))
 
 
 async def _claim_edit(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, words = _split(rest, "claim")
-    return Reply(await engine.edit_claim(actor, ref, words))
+    return Reply(await engine.edit_claim(actor, ref, _need(words, "the claim's new wording")))
 
 
 async def _claim_remove(engine: Engine, actor: Actor, rest: str) -> Reply:
-    return Reply(await engine.remove_claim(actor, _one(rest, "claim")))
+    _need(rest, "which claims: 2.1, or 2.1 2.4 2.7, or a range like 2.3-2.9")
+    return Reply(await engine.remove_claims(actor, parsing.claim_refs(rest)))
 
 
 async def _claim_kind(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, kind = _split(rest, "claim")
-    return Reply(await engine.set_kind(actor, ref, parsing.kind(kind or "?")))
+    return Reply(await engine.set_kind(actor, ref, parsing.kind(_need(kind, "the kind"))))
 
 
 async def _open(engine: Engine, actor: Actor, rest: str) -> Reply:
@@ -123,12 +135,13 @@ async def _close(engine: Engine, actor: Actor, rest: str) -> Reply:
 
 async def _vote(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, choice = _split(rest, "claim")
-    return Reply(await engine.cast_vote(actor, ref, parsing.choice(choice or "?")))
+    said = _need(choice, "your vote: agree, disagree or pass")
+    return Reply(await engine.cast_vote(actor, ref, parsing.choice(said)))
 
 
 async def _propose(engine: Engine, actor: Actor, rest: str) -> Reply:
     post, words = _split(rest, "post")
-    return Reply(await engine.propose(actor, post, words))
+    return Reply(await engine.propose(actor, post, _need(words, "the claim you propose")))
 
 
 async def _queue(engine: Engine, actor: Actor, rest: str) -> Reply:
@@ -158,12 +171,14 @@ async def _forget_me(engine: Engine, actor: Actor, rest: str) -> Reply:
 
 async def _predict(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, on = _split(rest, "claim")
-    return Reply(await engine.predict(actor, ref, parsing.day(on or "?")))
+    day = parsing.day(_need(on, "the resolve date, like 2027-01-31"))
+    return Reply(await engine.predict(actor, ref, day))
 
 
 async def _resolve(engine: Engine, actor: Actor, rest: str) -> Reply:
     ref, outcome = _split(rest, "claim")
-    return Reply(await engine.resolve(actor, ref, parsing.resolution(outcome or "?")), True)
+    settled = parsing.resolution(_need(outcome, "the outcome: true, false or void"))
+    return Reply(await engine.resolve(actor, ref, settled), announce=True)
 
 
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
@@ -205,9 +220,10 @@ async def _settings(engine: Engine, actor: Actor, rest: str) -> Reply:
     key, value = _split(rest, "setting")
     key = key.lower()
     if key == "visibility":
-        s = await engine.set_visibility(actor, parsing.visibility(value or "?"))
+        when = _need(value, "when members see tallies: after-vote, live or after-close")
+        s = await engine.set_visibility(actor, parsing.visibility(when))
     elif key == "auto-approve":
-        s = await engine.set_auto_approve(actor, parsing.switch(value or "?"))
+        s = await engine.set_auto_approve(actor, parsing.switch(_need(value, "on or off")))
     elif key == "moderator-role":
         role = value.strip()
         s = await engine.set_moderator_role(actor, None if role.lower() in ("", "none") else role)
@@ -225,11 +241,7 @@ async def _settings(engine: Engine, actor: Actor, rest: str) -> Reply:
 
 
 async def _audit(engine: Engine, actor: Actor, rest: str) -> Reply:
-    limit = 20
-    if rest.strip():
-        if not rest.strip().isdigit() or not 0 < int(rest) <= 200:
-            raise BadInput("Give how many entries to show, from 1 to 200.")
-        limit = int(rest)
+    limit = parsing.count(rest, "entries to show", 1, 200) if rest.strip() else 20
     return Reply(await engine.audit(actor, limit))
 
 
@@ -245,7 +257,13 @@ SUBCOMMANDS: list[Subcommand] = [
     Subcommand("claims", "claims <post>", "list a post's claims", False, _claims),
     Subcommand("claim add", "claim add <post> <text>", "add a claim", True, _claim_add),
     Subcommand("claim edit", "claim edit <claim> <text>", "reword a claim", True, _claim_edit),
-    Subcommand("claim remove", "claim remove <claim>", "take a claim off", True, _claim_remove),
+    Subcommand(
+        "claim remove",
+        "claim remove <claims>",
+        "take claims off: 2.1 2.4, 2.3-2.9",
+        True,
+        _claim_remove,
+    ),
     Subcommand(
         "claim kind", "claim kind <claim> claim|prediction", "re-kind a claim", True, _claim_kind
     ),
@@ -302,5 +320,7 @@ async def execute(engine: Engine, actor: Actor, line: str) -> Reply:
         for word in words[:n]:  # drop the command's own words, keep the text as typed
             rest = rest[rest.lower().index(word.lower()) + len(word) :]
         return await sub.run(engine, actor, rest.strip())
+    except MissingArgument as missing:
+        return Reply(Refusal(f"{missing.message} Usage: `/debate {sub.usage}`"))
     except DebateError as refusal:
         return Reply(Refusal(refusal.message))

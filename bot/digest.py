@@ -13,12 +13,14 @@ from bot.domain import Claim, Resolution, Settings, Tally, VoteActivity
 from bot.forecasts import community_calibration
 from bot.ports import Transaction
 from bot.results import agreement, divisiveness, wilson_interval
+from bot.rules import forecast_deadline
 
 SHOWN = 3  # claims per list: a digest is read in a minute
 MIN_VOTES = 3  # fewer votes say nothing about a community
 CONSENSUS_BOUND = 0.5  # consensus: the 95% interval lies wholly on one side of an even split
 DIVISIVE_FROM = 0.75
 MOVED_AT_LEAST = 0.05
+MOST_VOTED = 8
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,12 @@ class Digest:
     forecasts: Forecasts
     late: bool = False
     chart_png: bytes | None = None
+    voted: list[Standing] = field(default_factory=list)  # the week's most voted claims
+
+    @property
+    def too_few_to_tell(self) -> bool:
+        """Members voted, yet no claim has votes enough to call an agreement or a split."""
+        return bool(self.participation.votes) and not (self.consensus or self.divisive)
 
     @property
     def quiet(self) -> bool:
@@ -152,6 +160,7 @@ async def build_digest(
         consensus=consensus(standings),
         divisive=most_divisive(standings),
         movers=movers(standings),
+        voted=sorted(standings, key=lambda s: s.tally.total, reverse=True)[:MOST_VOTED],
         pending_proposals=await tx.proposals.waiting(community),
         forecasts=forecasts,
         late=late,
@@ -208,9 +217,13 @@ async def _forecasts(
     resolved = [c for c in predictions if c.resolution is not None and c.resolved_at]
     in_week = [c for c in resolved if start <= c.resolved_at < end]  # type: ignore[operator]
     scored_by_end = [c for c in resolved if c.resolved_at < end]  # type: ignore[operator]
-    tallies = await tx.votes.tallies([c.id for c in due + scored_by_end])
+    tallies = await tx.votes.tallies([c.id for c in due + in_week])
+    # A forecast is scored on the votes as they stood when its votes closed.
+    stood = {
+        c.id: (await tx.votes.tallies_at([c.id], forecast_deadline(c)))[c.id] for c in scored_by_end
+    }
     calibration = community_calibration(
-        [(c, tallies[c.id]) for c in scored_by_end if c.resolution is not Resolution.VOID]
+        [(c, stood[c.id]) for c in scored_by_end if c.resolution is not Resolution.VOID]
     )
     return Forecasts(
         due=[Standing(c, tallies[c.id]) for c in due],

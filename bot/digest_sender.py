@@ -32,8 +32,10 @@ ATTEMPTS = 5  # 1, 2, 4, 8 minutes apart; then the moderators hear of it
 class DigestDelivery(Protocol):
     """How digests reach a community: implemented by each platform adapter."""
 
-    async def deliver(self, settings: Settings, digest: Digest) -> None:
-        """Post the digest to the community's digest channel; raise if it did not arrive."""
+    async def deliver(self, settings: Settings, digest: Digest, delivered: set[str]) -> None:
+        """Post the parts of the digest (its messages, its chart) not named in `delivered` to the
+        community's digest channel, adding each part's name once it has arrived; raise if a part
+        did not arrive. A retry then sends only what is missing."""
         ...
 
     async def alert_moderators(self, settings: Settings, message: str) -> None: ...
@@ -85,12 +87,20 @@ class DigestSender:
         if digest.quiet and settings.quiet_weeks is QuietWeeks.SKIP:
             return await self._save(replace(taken, status=DigestStatus.SKIPPED))
         digest = replace(digest, chart_png=await asyncio.to_thread(self.charts.digest, digest))
+        delivered = set(taken.delivered)
         try:
-            await self.delivery.deliver(settings, digest)
+            await self.delivery.deliver(settings, digest, delivered)
         except Exception as error:  # any failure of the platform: try again later
             log.warning("digest for %s failed: %s", record.community, error)
-            return await self._failed(settings, taken, now, str(error))
-        return await self._save(replace(taken, status=DigestStatus.SENT, sent_at=self.clock.now()))
+            partly = replace(taken, delivered=frozenset(delivered))
+            return await self._failed(settings, partly, now, str(error))
+        sent = replace(
+            taken,
+            status=DigestStatus.SENT,
+            sent_at=self.clock.now(),
+            delivered=frozenset(delivered),
+        )
+        return await self._save(sent)
 
     async def _failed(
         self, settings: Settings, record: DigestRecord, now: datetime, error: str

@@ -240,7 +240,7 @@ class MemberVote:
 class VoteActivity:
     """What members did in a span of time, from the vote events."""
 
-    votes: int = 0  # votes cast or changed
+    votes: int = 0  # first votes of a member on a claim (changes are counted apart)
     voters: int = 0  # distinct members who voted
     changed_votes: int = 0  # votes that replaced an earlier, different vote
     members_changed: int = 0  # distinct members who changed a vote
@@ -266,3 +266,4 @@ class DigestRecord:
     late: bool = False
     sent_at: datetime | None = None
     error: str | None = None
+    delivered: frozenset[str] = frozenset()  # parts already delivered, not to be sent again

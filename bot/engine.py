@@ -12,12 +12,13 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from bot import parsing
+from bot import parsing, text
 from bot.answers import (
     AuditLog,
     ClaimChange,
     ClaimChanged,
     ClaimList,
+    ClaimsRemoved,
     ClosedPoll,
     CommunitySettings,
     HelpFor,
@@ -62,10 +63,11 @@ from bot.errors import (
     UnknownClaim,
     UnknownPost,
 )
+from bot.extraction import has_a_sentence
 from bot.forecasts import member_calibration
 from bot.ports import Charts, Clock, Fetcher, NewClaim, PlatformRoles, Store, Transaction
 from bot.results import ClaimResult, Results
-from bot.rules import can_see_tallies, is_moderator
+from bot.rules import can_see_tallies, is_moderator, takes_votes
 from bot.schedule import week_before
 
 Extractor = Callable[[str], Sequence[DraftClaim]]
@@ -114,6 +116,11 @@ class Engine:
             raise TooLong("post", MAX_POST_CHARS, len(new.text))
         new = replace(new, title=_clip(new.title, MAX_TITLE_CHARS))
         drafts = await asyncio.to_thread(self.extract, new.text)
+        if not drafts and not has_a_sentence(new.text):
+            raise BadInput(
+                "That post has no sentence to argue about; paste the post's own text, "
+                "or give a link to it."
+            )
         now = self.clock.now()
         async with self._as_moderator(actor, "add posts") as tx:
             post = await tx.posts.add(actor.community, new, actor.user_id, now)
@@ -198,16 +205,22 @@ class Engine:
             await self._audit(tx, actor, "claim.edit", f"reworded {claim.ref}: {text}")
         return ClaimChanged(edited, ClaimChange.REWORDED)
 
-    async def remove_claim(self, actor: Actor, ref: str) -> ClaimChanged:
-        """Retire a claim: it leaves the vote, its ref is never reused, its votes are kept."""
+    async def remove_claims(self, actor: Actor, refs: Sequence[str]) -> ClaimsRemoved:
+        """Retire claims: they leave the vote, their refs are never reused, their votes are
+        kept. An unknown claim refuses the lot; claims already off the vote are skipped, unless
+        nothing else is left to remove."""
         async with self._as_moderator(actor, "remove claims") as tx:
-            claim = await self._claim(tx, actor, ref)
-            if claim.status in (ClaimStatus.RETIRED, ClaimStatus.REJECTED):
-                raise DebateError(f"Claim {claim.ref} is already {claim.status.value}.")
-            removed = replace(claim, status=ClaimStatus.RETIRED)
-            await tx.claims.save(removed)
-            await self._audit(tx, actor, "claim.remove", f"removed {claim.ref}")
-        return ClaimChanged(removed, ClaimChange.REMOVED)
+            claims = [await self._claim(tx, actor, ref) for ref in refs]
+            off = [c for c in claims if c.status in (ClaimStatus.RETIRED, ClaimStatus.REJECTED)]
+            if len(off) == len(claims):
+                listed = text.listed([c.ref for c in off])
+                were = _plural(len(off), "Claim {} is", "Claims {} are").format(listed)
+                raise DebateError(f"{were} already off the vote.")
+            removed = [replace(c, status=ClaimStatus.RETIRED) for c in claims if c not in off]
+            for claim in removed:
+                await tx.claims.save(claim)
+                await self._audit(tx, actor, "claim.remove", f"removed {claim.ref}")
+        return ClaimsRemoved(removed, skipped=off)
 
     async def set_kind(self, actor: Actor, ref: str, kind: ClaimKind) -> ClaimChanged:
         async with self._as_moderator(actor, "change a claim's kind") as tx:
@@ -412,6 +425,7 @@ class Engine:
                     now=now,
                 ),
                 voters_on_post=voters,
+                takes_votes=takes_votes(c, poll, now),
             )
             for c in claims
         ]
@@ -587,6 +601,10 @@ class Engine:
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _LIVE_STATUSES = (ClaimStatus.DRAFT, ClaimStatus.PROPOSED, ClaimStatus.ACTIVE)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
 
 
 def _looks_like_url(source: str) -> bool:

@@ -21,7 +21,7 @@ class NotAModerator(DebateError):
 
 class UnknownPost(DebateError):
     def __init__(self, ref: str) -> None:
-        super().__init__(f"There is no post {ref} here; `/debate claims` needs a post number.")
+        super().__init__(f"There is no post {ref} here; `/debate posts` lists the posts.")
 
 
 class UnknownClaim(DebateError):
@@ -46,6 +46,14 @@ class PollClosed(OutOfDate):
         super().__init__(
             f"The poll on post {post_ref} is closed; votes are no longer taken.", post_ref
         )
+
+
+class ForecastClosed(OutOfDate):
+    """A forecast takes votes until it is resolved or its resolve date comes, whichever is first:
+    its forecasters are scored on what they said before the outcome could be known."""
+
+    def __init__(self, ref: str, why: str) -> None:
+        super().__init__(f"Forecast {ref} {why}, so its votes are closed.", ref.split(".")[0])
 
 
 class PollNotOpen(DebateError):

@@ -13,9 +13,13 @@ from zoneinfo import available_timezones
 from bot.domain import Choice, ClaimKind, QuietWeeks, Resolution, Visibility
 from bot.errors import BadInput
 
-_POST_REF = re.compile(r"#?(\d{1,9})")
-_CLAIM_REF = re.compile(r"#?(\d{1,9})\.(\d{1,9})")
-_DURATION_PART = re.compile(r"(\d{1,5})\s*(w|d|h|m)", re.IGNORECASE)
+# ASCII digits only: `\d` would read "𝟏.𝟏" or "²" as numbers members never typed as such.
+_POST_REF = re.compile(r"#?([0-9]{1,9})")
+_CLAIM_REF = re.compile(r"#?([0-9]{1,9})\.([0-9]{1,9})")
+_CLAIM_RANGE = re.compile(r"#?([0-9]{1,9})\.([0-9]{1,9})-(?:#?([0-9]{1,9})\.)?([0-9]{1,9})")
+_DURATION_PART = re.compile(r"([0-9]{1,5})\s*(w|d|h|m)", re.IGNORECASE)
+_COUNT = re.compile(r"[0-9]{1,6}")
+MAX_CLAIMS_AT_ONCE = 200
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 MAX_POLL_DURATION = timedelta(days=365)
 
@@ -44,6 +48,35 @@ def claim_ref(text: str) -> tuple[int, int]:
     if not match:
         raise BadInput(f"“{_clip(text)}” is not a claim; claims are written post.claim, like 3.2.")
     return int(match.group(1)), int(match.group(2))
+
+
+def claim_refs(text: str) -> list[str]:
+    """Claims as a moderator lists them: `2.1 2.4, 2.7` and ranges such as `2.3-2.9` (or
+    `2.3-2.9` written `2.3-9`), in the order given, each once."""
+    refs: list[str] = []
+    for word in text.replace(",", " ").split():
+        span = _CLAIM_RANGE.fullmatch(word)
+        if span is None:
+            refs.append("{}.{}".format(*claim_ref(word)))
+            continue
+        post, first, other_post, last = span.groups()
+        if other_post is not None and int(other_post) != int(post):
+            raise BadInput(f"“{_clip(word)}” spans two posts; give a range within one post.")
+        low, high = int(first), int(last)
+        if low > high or high - low >= MAX_CLAIMS_AT_ONCE:
+            raise BadInput(f"“{_clip(word)}” is not a range of claims, like 2.3-2.9.")
+        refs += [f"{int(post)}.{n}" for n in range(low, high + 1)]
+    if len(refs) > MAX_CLAIMS_AT_ONCE:
+        raise BadInput(f"Give at most {MAX_CLAIMS_AT_ONCE} claims at once.")
+    return list(dict.fromkeys(refs))
+
+
+def count(text: str, what: str, low: int, high: int) -> int:
+    """A whole number from `low` to `high`, in ASCII digits."""
+    word = text.strip()
+    if not _COUNT.fullmatch(word) or not low <= int(word) <= high:
+        raise BadInput(f"Give how many {what}, from {low} to {high}.")
+    return int(word)
 
 
 def choice(text: str) -> Choice:
@@ -92,7 +125,7 @@ def duration(text: str) -> timedelta:
 
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
 
 def day(text: str) -> date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bot.domain import Claim, Poll, Post, Tally
+from bot.domain import Claim, ClaimKind, Poll, Post, Tally
 
 WILSON_Z = 1.96  # a 95% interval
 
@@ -46,6 +46,7 @@ class ClaimResult:
     tally: Tally
     visible: bool  # whether the asker may see this claim's tallies
     voters_on_post: int
+    takes_votes: bool = True  # a vote on it would be counted now (poll open, forecast not due)
 
     @property
     def agreement(self) -> float | None:
@@ -87,6 +88,10 @@ class Results:
                 "kind": c.claim.kind.value,
                 "status": c.claim.status.value,
             }
+            if c.claim.kind is ClaimKind.PREDICTION:
+                resolve_on, resolution = c.claim.resolve_on, c.claim.resolution
+                entry["resolve_on"] = resolve_on.isoformat() if resolve_on else None
+                entry["resolution"] = resolution.value if resolution else None
             if c.visible:
                 low, high = c.interval
                 entry.update(

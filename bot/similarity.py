@@ -4,6 +4,9 @@ Word overlap finds rewordings ("NATO should admit Ukraine quickly" for "... soon
 can share every word and still disagree: "makes war more likely" and "makes war less likely" must
 both be voted on. So overlap is computed on content words with light stemming, and any difference
 in negation, an antonym or a different country or body on either side vetoes the match.
+
+A proposal that repeats one sentence of a longer claim, or a longer proposal that repeats a whole
+claim among other things, is the same claim too: it is compared sentence by sentence as well.
 """
 
 from __future__ import annotations
@@ -203,6 +206,23 @@ def similarity(a: str, b: str) -> float:
     return len(ours & theirs) / max(len(ours), len(theirs))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _sentences(text: str) -> list[str]:
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
+
+
+def same_claim(a: str, b: str) -> float:
+    """How far `a` says what `b` says, as a whole or as one sentence of the longer of the two."""
+    shorter, longer = sorted((a, b), key=len)
+    parts = _sentences(longer)
+    whole = similarity(a, b)
+    if len(parts) < 2:
+        return whole
+    return max(whole, *(similarity(shorter, part) for part in parts))
+
+
 def near_duplicate(
     text: str, candidates: Iterable[tuple[K, str]], threshold: float = DEFAULT_THRESHOLD
 ) -> K | None:
@@ -213,7 +233,7 @@ def near_duplicate(
     best_key: K | None = None
     best = -1.0
     for key, existing in candidates:
-        score = similarity(text, existing)
+        score = same_claim(text, existing)
         if score >= threshold and score > best:
             best_key, best = key, score
     return best_key

@@ -15,6 +15,7 @@ from bot.answers import (
     ClaimChange,
     ClaimChanged,
     ClaimList,
+    ClaimsRemoved,
     ClosedPoll,
     CommunitySettings,
     MemberSummary,
@@ -36,6 +37,13 @@ from bot.results import ClaimResult, Results
 def count(n: int, noun: str) -> str:
     """`1 vote`, `2 votes`."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def listed(items: list[str], shown: int = 12) -> str:
+    """`a, b and c`, or the first few and how many more."""
+    if len(items) > shown:
+        return f"{', '.join(items[:shown])} and {len(items) - shown} more"
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def when(moment: datetime) -> str:
@@ -69,6 +77,13 @@ def claim_tags(claim: Claim) -> list[str]:
     return tags
 
 
+def votes_closed(claim: Claim) -> str:
+    """Why a claim of an open poll takes no votes: only forecasts stop early."""
+    if claim.resolution is not None:
+        return f"votes closed: resolved {claim.resolution.value}"
+    return f"votes closed on its resolve date, {claim.resolve_on}"
+
+
 def claim_line(claim: Claim) -> str:
     tags = claim_tags(claim)
     prefix = f"[{'; '.join(tags)}] " if tags else ""
@@ -95,6 +110,12 @@ def claim_result(row: ClaimResult) -> str:
     return f"{claim_line(row.claim)}\n      {claim_detail(row)}"
 
 
+DIVISIVENESS = (
+    "Divisiveness runs from 0 (everyone who took a side took the same one) to 1 (an even split, "
+    "nobody passing)."
+)
+
+
 def results_text(r: Results, heading: str = "Results for") -> str:
     voters = count(r.voters, "voter")
     lines = [
@@ -103,6 +124,8 @@ def results_text(r: Results, heading: str = "Results for") -> str:
     if not r.claims:
         lines.append("No claims to show.")
     lines += [claim_result(row) for row in r.claims]
+    if any(row.visible and row.agreement is not None for row in r.claims):
+        lines.append(DIVISIVENESS)
     return "\n".join(lines)
 
 
@@ -158,9 +181,15 @@ def _(answer: Refusal) -> str:
     return answer.message
 
 
+def ended(said: str) -> str:
+    """`said` as a sentence: a full stop added unless it already ends like one."""
+    said = said.rstrip()
+    return said if said.endswith((".", "!", "?", "…", ".”", "?”", "!”")) else said + "."
+
+
 @render.register
 def _(added: PostAdded) -> str:
-    summary = f"Added post {added.post.ref}: {added.post.title}."
+    summary = ended(f"Added post {added.post.ref}: {added.post.title}")
     if not added.drafts:
         return summary + f" Add its claims with `/debate claim add {added.post.ref} <text>`."
     drafts = "\n".join(claim_line(c) for c in added.drafts)
@@ -187,6 +216,19 @@ def _(listed: ClaimList) -> str:
 @render.register
 def _(changed: ClaimChanged) -> str:
     return claim_changed_sentence(changed)
+
+
+@render.register
+def _(removed: ClaimsRemoved) -> str:
+    refs = [c.ref for c in removed.claims]
+    said = (
+        f"Removed claim {refs[0]} from the vote."
+        if len(refs) == 1
+        else f"Removed {count(len(refs), 'claim')} from the vote: {listed(refs)}."
+    )
+    if removed.skipped:
+        said += f" Already off it: {listed([c.ref for c in removed.skipped])}."
+    return said
 
 
 @render.register
@@ -241,8 +283,9 @@ def _(queue: ProposalQueue) -> str:
 def _(summary: MemberSummary) -> str:
     if not summary.votes:
         return "You have not voted on anything here."
+    width = max(len(v.claim.ref) for v in summary.votes)
     lines = ["Your votes:"]
-    lines += [f"{v.claim.ref}  {v.choice.value:<8} {v.claim.text}" for v in summary.votes]
+    lines += [f"{v.claim.ref:<{width}}  {v.choice.value:<8} {v.claim.text}" for v in summary.votes]
     calibration = summary.calibration
     if calibration.brier is not None:
         lines.append(
@@ -324,8 +367,9 @@ def digest_text(d: Digest) -> str:
         return "\n".join(lines)
     p, before = d.participation, d.week_before
     lines.append(
-        f"Voters: {_versus(p.voters, before.voters)}; votes: {_versus(p.votes, before.votes)}; "
-        f"{p.members_changed} member(s) changed {p.changed_votes} vote(s)."
+        f"Voters: {_versus(p.voters, before.voters)}; votes cast: "
+        f"{_versus(p.votes, before.votes)}; {count(p.members_changed, 'member')} changed "
+        f"{count(p.changed_votes, 'vote')}."
     )
     if d.posts:
         lines.append("Posts:")
@@ -342,6 +386,11 @@ def digest_text(d: Digest) -> str:
         if standings:
             lines.append(f"{heading}:")
             lines += [f"  {s.claim.ref}  {s.claim.text} — {_share(s.agreement)}" for s in standings]
+    if d.too_few_to_tell:
+        lines.append(
+            "Where the community agrees or splits: too few votes to tell yet (with a handful of "
+            "voters a claim needs nearly all of them on one side)."
+        )
     if d.movers:
         lines.append("Minds moved on:")
         lines += [
@@ -358,8 +407,8 @@ def digest_text(d: Digest) -> str:
     if d.forecasts.resolved:
         lines.append("Forecasts resolved:")
         lines += [
-            f"  {s.claim.ref}  {s.claim.text}: {s.claim.resolution or '?'}"
-            f" (community said {_share(s.agreement)})"
+            f"  {s.claim.ref}  {s.claim.text} — resolved {s.claim.resolution or '?'}"
+            f" (the community said {_share(s.agreement)})"
             for s in d.forecasts.resolved
         ]
     if d.forecasts.community_brier is not None:
@@ -370,5 +419,5 @@ def digest_text(d: Digest) -> str:
 def _calibration_line(d: Digest) -> str:
     return (
         f"Community calibration: Brier {d.forecasts.community_brier:.2f} over "
-        f"{d.forecasts.scored} resolved forecast(s) (0 is perfect)."
+        f"{count(d.forecasts.scored, 'resolved forecast')} (0 is perfect, 0.25 a coin toss)."
     )

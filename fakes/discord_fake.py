@@ -101,6 +101,15 @@ class Member:
         }
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file a member attaches to a command (an ATTACHMENT option), served by the fake's CDN."""
+
+    filename: str
+    content: bytes
+    content_type: str = "text/plain; charset=utf-8"
+
+
 @dataclass
 class Call:
     """One REST request the bot made, with its JSON (or multipart `payload_json`) and files."""
@@ -278,6 +287,7 @@ class FakeDiscord:
         self.sessions = 0
         self.first_response_within = FIRST_RESPONSE_WITHIN
         self._by_token: dict[str, Exchange] = {}
+        self.attachments: dict[int, Upload] = {}
         self._faults: list[_Fault] = []
         self._members = itertools.count(1)
         self._socket: web.WebSocketResponse | None = None
@@ -292,6 +302,7 @@ class FakeDiscord:
     async def start(self) -> FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{filename}", self._attachment)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -536,9 +547,29 @@ class FakeDiscord:
         if kind == 8:  # role
             resolved.setdefault("roles", {})[str(value)] = self.roles[int(value)]
             return str(value)
+        if kind == 11:  # attachment: served from the fake's CDN
+            assert isinstance(value, Upload)
+            key = snowflake()
+            self.attachments[key] = value
+            url = f"http://127.0.0.1:{self.port}/attachments/{key}/{value.filename}"
+            resolved.setdefault("attachments", {})[str(key)] = {
+                "id": str(key),
+                "filename": value.filename,
+                "size": len(value.content),
+                "url": url,
+                "proxy_url": url,
+                "content_type": value.content_type,
+            }
+            return str(key)
         if kind == 3:
             return str(value)
         return value
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        upload = self.attachments.get(int(request.match_info["id"]))
+        if upload is None:
+            return web.Response(status=404)
+        return web.Response(body=upload.content, content_type=upload.content_type.split(";")[0])
 
     # -- the gateway ------------------------------------------------------------------------------
 

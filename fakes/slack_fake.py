@@ -37,6 +37,14 @@ class ApiCall:
     result: dict[str, Any] = field(default_factory=dict)  # what the fake answered
 
 
+class Refused(Exception):
+    """Slack's answer `{"ok": false, "error": ...}` to a call it will not carry out."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 @dataclass
 class Failure:
     status: int
@@ -54,7 +62,13 @@ class FakeSlackApi:
     record: bool = True
     calls: list[ApiCall] = field(default_factory=list)
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    uploads: dict[str, bytes] = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # files shared, by id
+    _sent_bytes: dict[str, bytes] = field(default_factory=dict)  # uploaded, not yet completed
+    # Channels the bot is a member of. As in Slack, it may post messages anywhere public
+    # (chat:write.public), but files only where it is a member; it can join public channels,
+    # not private ones (`private`), where it must be invited.
+    joined: set[str] = field(default_factory=set)
+    private: set[str] = field(default_factory=set)
     counts: dict[str, int] = field(default_factory=dict)
     last: dict[str, float] = field(default_factory=dict)  # when each method was last called
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
@@ -189,7 +203,10 @@ class FakeSlackApi:
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         if answer is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        call.result = {"ok": True, **answer(args)}
+        try:
+            call.result = {"ok": True, **answer(args)}
+        except Refused as refused:
+            call.result = {"ok": False, "error": refused.error}
         return web.json_response(call.result)
 
     async def _note(self, method: str, args: dict[str, Any]) -> ApiCall:
@@ -253,9 +270,22 @@ class FakeSlackApi:
         return {"upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
 
     def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = args.get("channel_id")
+        if channel and channel not in self.joined:
+            raise Refused("not_in_channel")
         files = _json_arg(args, "files")
         listed = files if isinstance(files, list) else []
+        for f in listed:  # a file is shared only once its upload is completed, as in Slack
+            if f.get("id") in self._sent_bytes:
+                self.uploads[f["id"]] = self._sent_bytes.pop(f["id"])
         return {"files": [{"id": f.get("id"), "title": f.get("title")} for f in listed]}
+
+    def _conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if channel in self.private:
+            raise Refused("method_not_supported_for_channel_type")
+        self.joined.add(channel)
+        return {"channel": {"id": channel, "is_member": True}}
 
     def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"url": f"ws://127.0.0.1:{self.port}/socket"}
@@ -282,7 +312,7 @@ class FakeSlackApi:
             reader = await request.multipart()
             part = await reader.next()
             data = await part.read() if part is not None else b""  # type: ignore[union-attr]
-        self.uploads[request.match_info["file_id"]] = bytes(data)
+        self._sent_bytes[request.match_info["file_id"]] = bytes(data)
         await self._note("upload", {"file_id": request.match_info["file_id"], "size": len(data)})
         return web.Response(text=f"OK - {len(data)}")
 

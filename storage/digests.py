@@ -83,6 +83,7 @@ def _record(row: sa.Row[Any]) -> DigestRecord:
         late=bool(m["late"]),
         sent_at=m["sent_at"],
         error=m["error"],
+        delivered=frozenset(m["delivered"].split()),
     )
 
 
@@ -96,4 +97,5 @@ def _values(record: DigestRecord) -> dict[str, Any]:
         "late": record.late,
         "sent_at": record.sent_at,
         "error": record.error,
+        "delivered": " ".join(sorted(record.delivered)),
     }

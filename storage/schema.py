@@ -171,6 +171,8 @@ digests = sa.Table(
     sa.Column("late", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("sent_at", Time),
     sa.Column("error", sa.Text),
+    # The parts already delivered (space-separated names), so a retry resends only the rest.
+    sa.Column("delivered", sa.Text, nullable=False, server_default=""),
     # One digest per community and week, whichever process gets there first.
     sa.UniqueConstraint("community", "week_end", name="uq_digests_community_week_end"),
     sa.CheckConstraint("status IN ('pending', 'sent', 'failed', 'skipped')", name="status"),

@@ -7,6 +7,8 @@ work is one connection in one transaction, with a repository per aggregate of th
 
 from __future__ import annotations
 
+import logging
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +26,20 @@ from storage.posts import SqlClaims, SqlPosts, SqlProposals
 from storage.settings import SqlSettings
 from storage.votes import SqlVotes
 
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnreachable(Exception):
+    """The database could not be opened; the message says why in words an operator acts on."""
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file an SQLite URL names, made absolute; None for other databases and memory."""
+    parsed = sa.make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).resolve()
+
 
 def create_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine with SQLite set up for durable, concurrent use (WAL, FULL sync, FKs).
@@ -31,9 +47,6 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
     `options` go to SQLAlchemy as they are (tests pass `connect_args` to pick a schema).
     """
     if url.startswith("sqlite"):
-        path = sa.make_url(url).database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, **options)
         _prepare_sqlite(engine)
         return engine
@@ -97,10 +110,18 @@ class SqlStore:
 
     @classmethod
     async def open(cls, url: str, *, run_migrations: bool = True, **options: Any) -> SqlStore:
+        """The store on the database at `url`, its schema brought up to date; raises
+        `DatabaseUnreachable` with the reason when it cannot be opened."""
         engine = create_engine(url, **options)
         try:
+            async with engine.connect():
+                pass
             if run_migrations:
                 await migrate(engine)
+        except (OSError, sa.exc.DBAPIError) as error:
+            await engine.dispose()
+            log.debug("opening the database failed", exc_info=True)
+            raise DatabaseUnreachable(_why(error, sa.make_url(url))) from None
         except BaseException:
             await engine.dispose()
             raise
@@ -113,3 +134,39 @@ class SqlStore:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """An error and what it wraps: SQLAlchemy's `orig`, the driver's `__cause__`."""
+    chain: list[BaseException] = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = getattr(error, "orig", None) or error.__cause__  # type: ignore[assignment]
+    return chain
+
+
+def _why(error: BaseException, url: sa.URL) -> str:
+    """The reason a database could not be opened, in one clause, without a password."""
+    chain = _causes(error)
+    names = {type(e).__name__ for e in chain}
+    cause = chain[-1]
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    name = type(cause).__name__
+    if "InvalidCatalogNameError" in names:
+        return f"the server at {where} has no database named {url.database}"
+    if names & {"InvalidAuthorizationSpecificationError", "InvalidPasswordError"}:
+        return f"the server at {where} refused the user {url.username}: {_first_line(cause)}"
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return f"the host {url.host} is unknown"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return f"nothing answers at {where} (connection refused)"
+    if any(isinstance(e, TimeoutError) for e in chain):
+        return f"the server at {where} did not answer in time"
+    if url.drivername.startswith("sqlite"):
+        return f"SQLite cannot open {url.database}: {_first_line(cause)}"
+    return f"{_first_line(cause)} ({name})"
+
+
+def _first_line(error: BaseException) -> str:
+    said = str(error).strip().splitlines()
+    return said[0] if said else type(error).__name__

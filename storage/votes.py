@@ -75,7 +75,7 @@ class SqlVotes:
         row = (
             await self.conn.execute(
                 sa.select(
-                    sa.func.count(),
+                    sa.func.count().filter(in_week.c.previous.is_(None)),
                     sa.func.count(sa.distinct(in_week.c.voter)),
                     sa.func.count().filter(changed),
                     sa.func.count(sa.distinct(in_week.c.voter)).filter(changed),

@@ -133,7 +133,9 @@ def test_a_whole_debate_from_the_console_survives_into_a_second_process(db: Path
 
 
 def test_the_text_report_and_a_missing_post(db: Path) -> None:
-    debate_bot("console", db=db, stdin="@mod! /debate post Title\\\nBody text.\n")
+    debate_bot(
+        "console", db=db, stdin="@mod! /debate post Title\\\nSanctions on Russia have failed.\n"
+    )
     report = debate_bot("results", "1", "--community", "console:demo", db=db).stdout
     assert "Title" in report
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
@@ -161,3 +163,26 @@ def test_a_malformed_setting_is_one_line_at_start_up(db: Path) -> None:
     )
     assert run.returncode == 2
     assert "DATABASE_URL" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_a_name_the_console_cannot_read_is_explained(db: Path) -> None:
+    said = replies(debate_bot("console", db=db, stdin="@🦊ann /debate vote 1.1 agree\n").stdout)
+    assert len(said) == 1 and "A name after @" in said[0] and "🦊ann" in said[0]
+    assert "no command" not in said[0]
+
+
+def test_a_title_ending_in_a_full_stop_gets_no_second_one(db: Path) -> None:
+    [said] = replies(debate_bot("console", db=db, stdin=POST).stdout)
+    assert "Putin." in said and "Putin.." not in said
+
+
+def test_me_lines_up_its_columns_past_claim_nine(db: Path) -> None:
+    script = ["@mod! /debate post A post\\\nThe alliance needs a new strategy."]
+    script += [f"@mod! /debate claim add 1 Claim number {n}" for n in range(1, 13)]
+    script += ["@mod! /debate open 1"]
+    script += [f"@ann /debate vote 1.{n} {'agree' if n % 2 else 'pass'}" for n in (1, 9, 10, 12)]
+    script += ["@ann /debate me"]
+    mine = replies(debate_bot("console", db=db, stdin="\n".join(script) + "\n").stdout)[-1]
+    rows = [line for line in mine.splitlines() if line.startswith("1.")]
+    assert len(rows) == 4
+    assert len({line.index("agree" if "agree" in line else "pass") for line in rows}) == 1

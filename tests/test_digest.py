@@ -9,9 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from bot import text
 from bot.digest import Digest
 from bot.digest_sender import ATTEMPTS, DigestSender
-from bot.domain import Choice, DigestSchedule, DigestStatus, QuietWeeks, Resolution, Settings
+from bot.domain import (
+    Choice,
+    DigestSchedule,
+    DigestStatus,
+    QuietWeeks,
+    Resolution,
+    Settings,
+    VoteChange,
+)
 from bot.engine import Engine
 from bot.errors import BadInput, DebateError
 from bot.ports import Store
@@ -31,11 +40,12 @@ class RecordingDelivery:
         self.delivered: list[Digest] = []
         self.alerts: list[str] = []
 
-    async def deliver(self, settings: Settings, digest: Digest) -> None:
+    async def deliver(self, settings: Settings, digest: Digest, delivered: set[str]) -> None:
         if self.failures:
             self.failures -= 1
             raise ConnectionError("the platform is down")
         self.delivered.append(digest)
+        delivered.add("all")
 
     async def alert_moderators(self, settings: Settings, message: str) -> None:
         self.alerts.append(message)
@@ -237,7 +247,7 @@ async def test_a_quiet_week_gets_a_short_digest_or_none_as_chosen(
 
 
 async def test_forecasts_are_dated_resolved_and_scored(engine: Engine, clock: ManualClock) -> None:
-    added = await engine.add_post(MOD, "Title\ntext")
+    added = await engine.add_post(MOD, "Title\nSanctions will not end the war.")
     await engine.add_claim(MOD, added.post.ref, "Sanctions will be lifted by 2027")
     await engine.add_claim(MOD, added.post.ref, "Talks resume in spring")
     with pytest.raises(DebateError):
@@ -269,18 +279,18 @@ async def test_forecasts_are_dated_resolved_and_scored(engine: Engine, clock: Ma
 async def test_a_week_of_activity_is_counted_exactly(store: SqlStore, clock: ManualClock) -> None:
     clock.moment = utc(2026, 3, 4, 10)  # Wednesday of the week before
     engine = make_bot(store, clock).engine
-    old = await engine.add_post(MOD, "Old post\ntext")
-    for text in ["Old claim one", "Old claim two"]:
-        await engine.add_claim(MOD, old.post.ref, text)
+    old = await engine.add_post(MOD, "Old post\nThe alliance must spend more.")
+    for wording in ["Old claim one", "Old claim two"]:
+        await engine.add_claim(MOD, old.post.ref, wording)
     await engine.open_poll(MOD, "1")
     for name in ["a", "b", "c", "d"]:  # the week before: 4 voters, 4 votes, all agree on 1.1
         await engine.cast_vote(member(name), "1.1", Choice.AGREE)
     await engine.predict(MOD, "1.2", date(2026, 3, 12))
 
     clock.moment = utc(2026, 3, 10, 9)  # the week of 9-16 March
-    new = await engine.add_post(MOD, "New post\ntext")
-    for text in ["Everyone likes this", "People split on this", "Nobody likes this"]:
-        await engine.add_claim(MOD, new.post.ref, text)
+    new = await engine.add_post(MOD, "New post\nThe summit changed very little.")
+    for wording in ["Everyone likes this", "People split on this", "Nobody likes this"]:
+        await engine.add_claim(MOD, new.post.ref, wording)
     await engine.open_poll(MOD, "2")
     votes = {
         "2.1": ["agree"] * 5,
@@ -305,10 +315,11 @@ async def test_a_week_of_activity_is_counted_exactly(store: SqlStore, clock: Man
     j = digest.as_json()
     assert j["week_start"] == "2026-03-09T12:00:00+00:00"
     assert j["week_end"] == "2026-03-16T12:00:00+00:00"
-    # 13 votes on post 2 by m0-m4, 3 changes on 1.1 and 3 forecasts on 1.3 by a, b, c.
+    # 13 votes on post 2 by m0-m4 and 3 forecasts on 1.3 by a, b, c; the 3 changes on 1.1 are
+    # counted as changes, not as votes cast.
     assert j["participation"] == {
         "voters": 8,
-        "votes": 19,
+        "votes": 16,
         "changed_votes": 3,
         "members_changed": 3,
         "week_before": {"voters": 4, "votes": 4, "changed_votes": 0, "members_changed": 0},
@@ -344,3 +355,47 @@ async def test_a_sender_sends_only_for_the_platforms_it_serves(
     here = RecordingDelivery()
     await sender_for(store, clock, here).tick()
     assert elsewhere.delivered == [] and len(here.delivered) == 1
+
+
+async def test_a_small_community_hears_there_are_too_few_votes_to_tell(
+    store: SqlStore, clock: ManualClock
+) -> None:
+    """With five voters a claim needs 4 to 0 to count as agreement: a digest that would list
+    nothing says so instead of staying silent."""
+    engine = make_bot(store, clock).engine
+    added = await engine.add_post(MOD, "A post\nThe alliance needs a new strategy.")
+    await engine.add_claim(MOD, added.post.ref, "NATO should admit Ukraine")
+    await engine.open_poll(MOD, "1")
+    for name, choice in zip("abcde", ["agree", "agree", "agree", "disagree", "pass"], strict=True):
+        await engine.cast_vote(member(name), "1.1", Choice(choice))
+    clock.advance(hours=1)
+    digest = await engine.digest(MOD)
+    assert digest.too_few_to_tell and not digest.consensus and not digest.divisive
+    said = text.render(digest)
+    assert "too few votes to tell" in said and "(s)" not in said
+    assert digest.chart_png is not None  # the chart shows the claim, with its verdict
+
+
+async def test_a_forecast_is_scored_on_the_votes_as_they_stood_when_voting_closed(
+    store: SqlStore, clock: ManualClock
+) -> None:
+    """A vote recorded after a forecast's resolve date (by a bot older than that rule, say)
+    does not count in the community's calibration."""
+    engine = make_bot(store, clock).engine
+    added = await engine.add_post(MOD, "A post\nThe ceasefire will hold until spring.")
+    await engine.add_claim(MOD, added.post.ref, "The ceasefire will hold")
+    await engine.open_poll(MOD, "1")
+    await engine.predict(MOD, "1.1", date(2026, 3, 5))
+    await engine.cast_vote(member("a"), "1.1", Choice.AGREE)
+    clock.moment = utc(2026, 3, 6, 12)
+    async with store.transaction() as tx:  # a late change, past the resolve date
+        claim = await tx.claims.get(COMMUNITY, 1, 1)
+        assert claim is not None
+        change = VoteChange(claim.id, "a", Choice.DISAGREE, Choice.AGREE, clock.now())
+        await tx.ballots.record([change])
+    await engine.resolve(MOD, "1.1", Resolution.TRUE)
+    clock.advance(hours=1)
+    digest = await engine.digest(MOD)
+    assert digest.forecasts.community_brier == 0.0  # the agree that stood on 5 March
+    said = text.render(digest)
+    assert "— resolved true" in said and ".: true" not in said

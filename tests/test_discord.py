@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -37,6 +38,7 @@ from fakes.discord_fake import (
     FakeDiscord,
     Member,
     Reply,
+    Upload,
 )
 from storage.store import SqlStore
 from tests.support import ManualClock, make_bot
@@ -333,6 +335,7 @@ SAMPLES: dict[str, Any] = {
     "kind": "prediction",
     "duration": "3d",
     "link": "https://example.org/post",
+    "file": Upload("post.txt", b"A title\n\nThe alliance needs a new strategy."),
     "title": "A title",
     "reason": "a duplicate",
     "when": "live",
@@ -571,6 +574,7 @@ async def test_forecasts_and_the_weekly_digest(
         await (await fake.click(voter, poll, vote_button(poll, "1.1", choice))).reply()
     await (await fake.click(voters[0], poll, vote_button(poll, "1.2", "agree"))).reply()
 
+    clock.advance(minutes=1)  # the week so far ends now, after the votes
     posted = await (await fake.command(mod, "debate-mod digest now")).reply()
     assert posted.ephemeral
     digest = fake.channel_messages()[-1]
@@ -700,3 +704,34 @@ async def test_bad_settings_stop_the_bot_with_one_line(engine: Engine, fake: Fak
         discord_client(engine, Config(discord_token=SecretStr("t"), discord_guild_ids="1,x"))
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
         discord_client(engine, Config(discord_token=SecretStr(" ")))
+
+
+# -- posts longer than the form -------------------------------------------------------------------
+
+
+async def test_a_post_longer_than_the_form_comes_as_a_text_file(
+    engine: Engine, fake: FakeDiscord, bot: DebateClient, mod: Member
+) -> None:
+    """The form takes 4,000 characters and says so; a text file attached to the command takes
+    a whole post, and anything but UTF-8 text is refused in one sentence."""
+    form = await fake.command(mod, "debate-mod post")
+    modal = (await form.response())["data"]
+    described = json.dumps(modal)
+    assert "4,000" in described and '"max_length": 4000' in described
+    long_post = "A long read\n\n" + "\n\n".join(
+        f"Paragraph {n}: the alliance needs a new strategy for the east." for n in range(120)
+    )
+    assert len(long_post) > 4000
+    upload = Upload("post.txt", long_post.encode())
+    added = await (await fake.command(mod, "debate-mod post", file=upload)).reply()
+    assert "Post 1: A long read" in added.text
+    [post] = (await engine.posts(actor(fake, mod))).posts
+    assert post.text == long_post
+    picture = Upload("map.png", b"\x89PNG...", "image/png")
+    refused = await (await fake.command(mod, "debate-mod post", file=picture)).reply()
+    assert refused.ephemeral and "not a text file" in refused.text
+    assert len((await engine.posts(actor(fake, mod))).posts) == 1
+
+
+def actor(fake: FakeDiscord, member: Member) -> Actor:
+    return Actor(f"discord:{fake.guild_id}", str(member.id), platform_moderator=True)

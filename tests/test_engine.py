@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain import Actor, Choice, ClaimKind, ClaimStatus, DraftClaim, Visibility
+from bot import parsing
+from bot.domain import Actor, Choice, ClaimKind, ClaimStatus, DraftClaim, Resolution, Visibility
 from bot.engine import Engine
 from bot.errors import (
     BadInput,
     ClaimNotVotable,
     DebateError,
+    ForecastClosed,
     NotAModerator,
     PollClosed,
     PollNotOpen,
@@ -46,10 +48,10 @@ async def test_every_moderator_action_is_refused_to_members_and_changes_nothing(
     post = await debate(engine)
     before = await engine.audit(MOD, 200)
     attempts = [
-        engine.add_post(ANN, "some text"),
+        engine.add_post(ANN, "NATO should admit Ukraine now."),
         engine.add_claim(ANN, post, "sneaky"),
         engine.edit_claim(ANN, "1.1", "sneaky"),
-        engine.remove_claim(ANN, "1.1"),
+        engine.remove_claims(ANN, ["1.1"]),
         engine.set_kind(ANN, "1.1", ClaimKind.PREDICTION),
         engine.open_poll(ANN, post),
         engine.close_poll(ANN, post),
@@ -75,12 +77,12 @@ async def test_every_moderator_action_is_refused_to_members_and_changes_nothing(
 async def test_a_listed_moderator_or_role_holder_may_moderate(engine: Engine) -> None:
     await engine.add_moderator(MOD, "ann")
     await engine.set_moderator_role(MOD, "mods")
-    await engine.add_post(ANN, "Ann's post\ntext")
+    await engine.add_post(ANN, "Ann's post\nSanctions work slowly but surely.")
     role_holder = member("dan").__class__(COMMUNITY, "dan", roles=frozenset({"mods"}))
-    await engine.add_post(role_holder, "Dan's post\ntext")
+    await engine.add_post(role_holder, "Dan's post\nThe ceasefire will not hold.")
     await engine.remove_moderator(MOD, "ann")
     with pytest.raises(NotAModerator):
-        await engine.add_post(ANN, "again\ntext")
+        await engine.add_post(ANN, "again\nThe ceasefire will hold.")
 
 
 async def test_votes_count_change_and_refuse_what_they_must(engine: Engine) -> None:
@@ -102,7 +104,7 @@ async def test_votes_count_change_and_refuse_what_they_must(engine: Engine) -> N
 
 
 async def test_no_vote_before_the_poll_opens_or_on_drafts(engine: Engine) -> None:
-    added = await engine.add_post(MOD, "Title\ntext")
+    added = await engine.add_post(MOD, "Title\nThe talks are going nowhere.")
     await engine.add_claim(MOD, added.post.ref, "A claim")
     with pytest.raises(PollNotOpen):
         await engine.cast_vote(ANN, "1.1", Choice.AGREE)
@@ -144,7 +146,7 @@ async def test_open_activates_drafts_and_needs_something_to_vote_on(store: SqlSt
         return drafts
 
     engine = make_bot(store, ManualClock(), extract=extract).engine
-    empty = await engine.add_post(MOD, "Nothing arguable")
+    empty = await engine.add_post(MOD, "Title\nNothing here is a forecast at all.")
     with pytest.raises(DebateError):
         await engine.open_poll(MOD, empty.post.ref)
 
@@ -177,7 +179,7 @@ async def test_curation_edit_remove_kind_and_limits(engine: Engine) -> None:
     await engine.cast_vote(ANN, "1.1", Choice.AGREE)
     with pytest.raises(DebateError):  # votes were cast on these words
         await engine.edit_claim(MOD, "1.1", "different words")
-    await engine.remove_claim(MOD, "1.1")
+    await engine.remove_claims(MOD, ["1.1"])
     with pytest.raises(ClaimNotVotable):
         await engine.cast_vote(BOB, "1.1", Choice.AGREE)
     assert [c.claim.ref for c in (await engine.results(ANN, "1")).claims] == ["1.2"]
@@ -307,7 +309,7 @@ async def test_results_arithmetic(engine: Engine) -> None:
 async def test_open_polls_lists_only_polls_taking_votes(engine: Engine) -> None:
     await debate(engine)
     await debate(engine)
-    await engine.add_post(MOD, "Not polled\ntext")
+    await engine.add_post(MOD, "Not polled\nAid cuts will cost lives.")
     await engine.close_poll(MOD, "1")
     await engine.cast_vote(ANN, "2.1", Choice.AGREE)
     [poll] = await engine.open_polls(ANN)
@@ -380,3 +382,55 @@ async def test_two_hundred_members_voting_at_once_give_exact_counts(engine: Engi
         assert row.tally.agree == expected.count(Choice.AGREE)
         assert row.tally.disagree == expected.count(Choice.DISAGREE)
         assert row.tally.passed == expected.count(Choice.PASS)
+
+
+# -- forecasts take votes until the outcome may be known ---------------------------------------
+
+
+async def test_a_forecast_stops_taking_votes_once_resolved_or_due(
+    engine: Engine, clock: ManualClock
+) -> None:
+    await debate(engine, claims=3)
+    for ref in ("1.1", "1.2"):
+        await engine.predict(MOD, ref, clock.now().date() + timedelta(days=10))
+    await engine.cast_vote(ANN, "1.1", Choice.AGREE)
+    await engine.resolve(MOD, "1.1", Resolution.TRUE)
+    with pytest.raises(ForecastClosed, match="resolved true"):
+        await engine.cast_vote(ANN, "1.1", Choice.DISAGREE)  # no changing one's mind now
+    with pytest.raises(ForecastClosed):
+        await engine.cast_vote(BOB, "1.1", Choice.AGREE)
+    clock.advance(days=10)  # 1.2's resolve date has come
+    with pytest.raises(ForecastClosed, match="resolve date"):
+        await engine.cast_vote(BOB, "1.2", Choice.AGREE)
+    await engine.cast_vote(BOB, "1.3", Choice.AGREE)  # an ordinary claim still takes votes
+    rows = {row.claim.ref: row for row in (await engine.results(MOD, "1")).claims}
+    assert [rows[r].takes_votes for r in ("1.1", "1.2", "1.3")] == [False, False, True]
+    assert (await engine.me(ANN)).calibration.brier == 0.0
+
+
+# -- curation in bulk, and posts with nothing to argue about -----------------------------------
+
+
+async def test_claims_are_removed_in_bulk_by_list_or_range(engine: Engine) -> None:
+    await debate(engine, claims=9)
+    removed = await engine.remove_claims(MOD, parsing.claim_refs("1.1, 1.2 1.5"))
+    assert [c.ref for c in removed.claims] == ["1.1", "1.2", "1.5"]
+    ranged = await engine.remove_claims(MOD, parsing.claim_refs("1.4-1.6"))
+    assert [c.ref for c in ranged.claims] == ["1.4", "1.6"]
+    assert [c.ref for c in ranged.skipped] == ["1.5"]
+    left = [row.claim.ref for row in (await engine.results(MOD, "1")).claims]
+    assert left == ["1.3", "1.7", "1.8", "1.9"]
+    before = (await engine.audit(MOD, 200)).entries
+    with pytest.raises(UnknownClaim, match=r"1\.12"):  # one unknown claim refuses the lot
+        await engine.remove_claims(MOD, parsing.claim_refs("1.7 1.12"))
+    with pytest.raises(DebateError, match="already off the vote"):
+        await engine.remove_claims(MOD, ["1.1", "1.2"])
+    assert (await engine.audit(MOD, 200)).entries == before
+    assert [row.claim.ref for row in (await engine.results(MOD, "1")).claims] == left
+
+
+@pytest.mark.parametrize("text", [".", "", "   \n\n", "Title\ntext", "— — —"])
+async def test_a_post_with_no_sentence_to_argue_about_is_refused(engine: Engine, text: str) -> None:
+    with pytest.raises(BadInput):
+        await engine.add_post(MOD, text)
+    assert (await engine.posts(MOD)).posts == []

@@ -418,3 +418,13 @@ def test_a_sentence_weighs_the_mean_of_its_word_pieces() -> None:
     assert math.log(after[1] / (1 - after[1])) - math.log(before[1] / (1 - before[1])) == (
         pytest.approx(1.0)
     )
+
+
+def test_a_sentence_a_post_repeats_is_one_draft() -> None:
+    """A page that repeats its text (a pull quote, a summary, a copy of the body) gets one draft
+    per sentence, where the sentence first comes."""
+    title, _, body = _text(SEED).partition("\n")
+    once = extract_claims(_text(SEED))
+    twice = extract_claims(f"{title}\n{body}\n\n{body}")
+    assert [d.text for d in twice] == [d.text for d in once]
+    assert all(d.end <= len(title) + 1 + len(body) for d in twice)

@@ -112,7 +112,7 @@ async def test_a_member_proposal_that_repeats_a_claim_is_pointed_at_it(
     store: SqlStore, site: str
 ) -> None:
     engine = engine_with(store, WebFetcher(allow_private=True))
-    await execute(engine, MOD, "/debate post Title\nSome text.")
+    await execute(engine, MOD, "/debate post Title\nSanctions make war more likely, some say.")
     await execute(engine, MOD, "/debate claim add 1 Sanctions make war more likely")
     twin = await execute(engine, member("ann"), "/debate propose 1 sanctions make war more likely")
     assert twin.error and "1.1" in twin.text

@@ -81,10 +81,18 @@ async def test_one_process_serves_discord_and_slack_and_stops_cleanly(tmp_path: 
             mod = discord.moderator()
             form = await discord.command(mod, "debate-mod post")
             await form.response(within=10)  # the post form opens
-            added = await discord.submit(mod, form, {"Title": "From Discord", "Text": "Body."})
+            added = await discord.submit(
+                mod, form, {"Title": "From Discord", "Text": "The alliance needs a new strategy."}
+            )
             assert "From Discord" in (await added.reply(within=10)).text
 
-            command = dict(parse_qsl(SlackSender(slack).command(MOD, "post From Slack").body))
+            command = dict(
+                parse_qsl(
+                    SlackSender(slack)
+                    .command(MOD, "post From Slack\nThe alliance needs a new strategy.")
+                    .body
+                )
+            )
             ack = await slack.send_envelope("slash_commands", command, within=10)
             assert "Added post 1" in texts_of(ack["payload"])  # numbered in its own community
         finally:
@@ -103,7 +111,11 @@ async def test_sigterm_stops_cleanly_with_every_acknowledged_vote_stored_and_ans
         sender = SlackSender(slack)
         try:
             await slack.socket_connected(within=30)
-            for line in ("post A post\nwith text", "claim add 1 A claim", "open 1"):
+            for line in (
+                "post A post\nThe alliance needs a new strategy.",
+                "claim add 1 A claim",
+                "open 1",
+            ):
                 command = dict(parse_qsl(sender.command(MOD, line).body))
                 await slack.send_envelope("slash_commands", command, within=10)
             voters = [f"U{n:03d}" for n in range(20)]

@@ -79,3 +79,27 @@ def test_the_threshold_decides_how_close_is_close_enough() -> None:
 def test_keys_can_be_any_type() -> None:
     key = ("post", 3, "claim", 2)
     assert near_duplicate("Aid is not charity", [(key, "aid is not charity.")]) == key
+
+
+@pytest.mark.parametrize(
+    ("proposal", "existing"),
+    [
+        # One sentence of a longer claim, word for word (0.53 as a whole).
+        (
+            "Russia will not attack NATO.",
+            "Russia will not attack NATO. Its army is worn out, its economy spent on the war.",
+        ),
+        # A proposal that repeats a whole claim and goes on.
+        (
+            "Sanctions on Iran have failed; they hurt ordinary people and not the regime.",
+            "Sanctions on Iran have failed.",
+        ),
+    ],
+)
+def test_a_claim_contained_in_another_is_a_duplicate(proposal: str, existing: str) -> None:
+    assert near_duplicate(proposal, [("old", existing)]) == "old"
+
+
+def test_a_contained_sentence_that_takes_the_other_side_is_not_a_duplicate() -> None:
+    existing = "Russia will attack NATO. Its army is rebuilt and its economy is on a war footing."
+    assert near_duplicate("Russia will not attack NATO.", [("old", existing)]) is None

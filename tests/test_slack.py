@@ -16,14 +16,13 @@ from urllib.parse import parse_qsl
 import aiohttp
 import pytest
 from aiohttp import web
-from slack_sdk.errors import SlackApiError
 
 from adapters.bootstrap import Bot
 from adapters.config import Config
 from adapters.slack import SlackApp, serve_slack, slack_app
 from adapters.slack.render import escape
 from bot.commands import SUBCOMMANDS, execute
-from bot.domain import Actor, Choice
+from bot.domain import Actor, Choice, DigestStatus
 from bot.engine import Engine
 from bot.ports import FetchedPage
 from fakes.slack_fake import TEAM, FakeSlackApi, SlackRequest, SlackSender
@@ -265,7 +264,7 @@ async def test_refusals_are_the_engines_sentence_and_private(slack: Slack) -> No
 async def test_moderators_are_admins_and_listed_members_and_users_info_is_cached(
     slack: Slack,
 ) -> None:
-    await slack.command(MOD, "post A post\nwith text")
+    await slack.command(MOD, "post A post\nThe alliance needs a new strategy.")
     refused = await slack.command("U2", "claim add 1 Something")
     assert "Only moderators" in refused.text
     await slack.command(MOD, "settings moderator add <@U2>")
@@ -373,7 +372,7 @@ async def test_a_click_asks_slack_who_the_member_is_only_when_the_receipt_hangs_
 
 
 async def test_a_poll_too_big_for_one_message_is_split_within_slacks_limits(slack: Slack) -> None:
-    await slack.command(MOD, "post A long post\nwith many claims")
+    await slack.command(MOD, "post A long post\nIt makes many claims about the war.")
     for n in range(30):
         await slack.engine.add_claim(mod_actor(), "1", f"Claim {n + 1} " + "x" * 250)
     await slack.command(MOD, "open 1")
@@ -406,7 +405,7 @@ async def test_a_poll_too_big_for_one_message_is_split_within_slacks_limits(slac
 
 
 async def test_a_poll_that_closes_on_time_posts_results_where_it_was_opened(slack: Slack) -> None:
-    await slack.command(MOD, "post A post\nwith text")
+    await slack.command(MOD, "post A post\nThe alliance needs a new strategy.")
     await slack.command(MOD, "claim add 1 A claim")
     await slack.command(MOD, "open 1 for 1h")
     [poll] = await slack.poll_messages()
@@ -423,7 +422,7 @@ async def test_a_poll_that_closes_on_time_posts_results_where_it_was_opened(slac
 async def test_a_poll_closing_on_time_after_a_restart_is_still_announced_where_it_opened(
     slack: Slack,
 ) -> None:
-    await slack.command(MOD, "post A post\nwith text")
+    await slack.command(MOD, "post A post\nThe alliance needs a new strategy.")
     await slack.command(MOD, "claim add 1 A claim")
     await slack.command(MOD, "open 1 for 1h", reply_to="opened")
     [poll] = await slack.poll_messages()
@@ -464,6 +463,7 @@ async def test_digest_now_goes_to_the_channel_with_its_chart(slack: Slack) -> No
     for user, choice in {"U1": "agree", "U2": "agree", "U3": "disagree", "U4": "disagree"}.items():
         await slack.click(user, "1.1", choice, poll, reply_to=f"v{user}")  # a divisive claim
     await slack.app.drain()
+    slack.clock.advance(minutes=1)  # the week so far ends now, after the votes
     answer = await slack.command(MOD, "digest now", reply_to="digest")
     assert answer.status == 200
     await slack.api.wait_for(lambda: bool(slack.api.of("files.completeUploadExternal")), 20)
@@ -475,21 +475,62 @@ async def test_digest_now_goes_to_the_channel_with_its_chart(slack: Slack) -> No
     assert slack.api.of("files.completeUploadExternal")[0]["channel_id"] == slack.sender.channel
 
 
-async def test_the_weekly_digest_is_delivered_to_the_digest_channel(slack: Slack) -> None:
+async def weekly_digest_due(slack: Slack, channel: str) -> None:
+    """A digest scheduled for Mondays 09:00 UTC into `channel`, with a vote to show, and the
+    clock at its first Monday."""
+    [poll] = await prepare_poll(slack, claims=1)
+    await slack.click("U1", "1.1", "agree", poll, reply_to="v")
     await slack.command(MOD, "settings moderator add <@U2>")
-    await slack.command(MOD, "digest channel <#C0DIGEST|digest>")
-    settings = (await slack.engine.settings(mod_actor())).settings
-    assert settings.digest_channel == "C0DIGEST"
-    digest = await slack.engine.digest(mod_actor())
-    await slack.app.deliver(settings, digest)
-    [posted] = slack.api.of("chat.postMessage")
-    assert posted["channel"] == "C0DIGEST" and "quiet week" in texts_of(posted)
-    slack.api.refuse_next("chat.postMessage", "channel_not_found")
-    with pytest.raises(SlackApiError):
-        await slack.app.deliver(settings, digest)  # so the sender retries it later
-    await slack.app.alert_moderators(settings, "The digest could not be delivered <!here>.")
-    alert = slack.api.of("chat.postMessage")[-1]
-    assert alert["channel"] == "U2" and "&lt;!here&gt;" in texts_of(alert)
+    await slack.command(MOD, f"digest channel <#{channel}|digest>")
+    await slack.command(MOD, "digest schedule monday 09:00 UTC")
+    await slack.app.drain()
+    slack.clock.advance(days=7)
+
+
+async def test_the_weekly_digest_goes_to_its_channel_the_bot_joining_it_for_the_chart(
+    slack: Slack,
+) -> None:
+    await weekly_digest_due(slack, "C0DIGEST")
+    [sent] = await slack.bot.digests.tick()
+    assert sent.status is DigestStatus.SENT
+    digest = slack.api.of("chat.postMessage")[-1]
+    assert digest["channel"] == "C0DIGEST" and "Weekly digest" in texts_of(digest)
+    assert [c["channel"] for c in slack.api.of("conversations.join")] == ["C0DIGEST"]
+    [png] = slack.api.uploads.values()
+    assert png.startswith(b"\x89PNG")
+    assert slack.api.results("files.completeUploadExternal")[-1]["ok"]
+
+
+async def test_a_digest_part_that_failed_is_the_only_part_sent_again(slack: Slack) -> None:
+    """In a private channel the bot cannot join, the text arrives and the chart does not; each
+    retry tries the chart alone, and once someone invites the bot, the chart arrives."""
+    slack.api.private.add("C0PRIVATE")
+    await weekly_digest_due(slack, "C0PRIVATE")
+    [first] = await slack.bot.digests.tick()
+    assert first.status is DigestStatus.PENDING and first.delivered == {"message-1"}
+    assert "invite it with `/invite @debate-bot`" in (first.error or "")
+    slack.clock.advance(minutes=1)
+    [second] = await slack.bot.digests.tick()
+    assert second.status is DigestStatus.PENDING and second.attempts == 2
+    slack.api.joined.add("C0PRIVATE")  # a member invites the bot
+    slack.clock.advance(minutes=2)
+    [third] = await slack.bot.digests.tick()
+    assert third.status is DigestStatus.SENT
+    texts = [c for c in slack.api.of("chat.postMessage") if c["channel"] == "C0PRIVATE"]
+    assert len(texts) == 1 and len(slack.api.uploads) == 1
+
+
+async def test_moderators_hear_why_a_digest_could_not_be_delivered(slack: Slack) -> None:
+    slack.api.private.add("C0PRIVATE")
+    await weekly_digest_due(slack, "C0PRIVATE")
+    for _ in range(5):
+        await slack.bot.digests.tick()
+        slack.clock.advance(minutes=10)
+    alerts = [c for c in slack.api.of("chat.postMessage") if c["channel"] == "U2"]
+    [alert] = alerts
+    assert "invite it" in texts_of(alert) and "&lt;#C0PRIVATE&gt;" not in texts_of(alert)
+    texts = [c for c in slack.api.of("chat.postMessage") if c["channel"] == "C0PRIVATE"]
+    assert len(texts) == 1  # the text went out once, however many times the chart was tried
 
 
 # -- forms, shortcut, App Home ------------------------------------------------------------------
@@ -591,7 +632,8 @@ async def test_a_bad_signature_or_an_old_timestamp_gets_401_and_changes_nothing(
         timestamp=int(time.time()) - 6 * 60,
     )
     old_command = await slack.send(
-        slack.sender.command(MOD, "post Sneaky\npost"), timestamp=int(time.time()) - 301
+        slack.sender.command(MOD, "post Sneaky\nThis post should never arrive."),
+        timestamp=int(time.time()) - 301,
     )
     assert (forged.status, stale.status, old_command.status) == (401, 401, 401)
     await slack.app.drain()
@@ -630,7 +672,7 @@ async def test_a_retry_whose_original_failed_is_handled(make_slack: SlackFactory
 
 
 async def test_claim_text_with_broadcasts_and_mentions_is_escaped_everywhere(slack: Slack) -> None:
-    await slack.command(MOD, "post Loud post &lt;!here&gt;\nText")
+    await slack.command(MOD, "post Loud post &lt;!here&gt;\nThe alliance needs a new strategy.")
     # as Slack sends what a member typed: & < > escaped, mentions and broadcasts as markup
     added = await slack.command(
         MOD, "claim add 1 Tell <!channel> &amp; <@U123> &gt; all <!subteam^S1>"
@@ -672,7 +714,7 @@ async def test_a_429_from_the_web_api_is_retried_after_retry_after(slack: Slack)
 async def test_where_the_bot_may_not_post_the_poll_goes_through_the_response_url(
     slack: Slack,
 ) -> None:
-    await slack.command(MOD, "post A post\nwith text")
+    await slack.command(MOD, "post A post\nThe alliance needs a new strategy.")
     await slack.command(MOD, "claim add 1 A claim")
     slack.api.refuse_next("chat.postMessage", "not_in_channel")
     await slack.command(MOD, "open 1", reply_to="open")
@@ -742,7 +784,13 @@ async def test_socket_mode_when_an_app_token_is_set(tmp_path: Path) -> None:
         bot.serve("slack", app)
         serving = asyncio.create_task(serve_slack(app, config))
         await api.socket_connected()
-        command = dict(parse_qsl(SlackSender(api).command(MOD, "post A socket post").body))
+        command = dict(
+            parse_qsl(
+                SlackSender(api)
+                .command(MOD, "post A socket post\nThe alliance needs a new strategy.")
+                .body
+            )
+        )
         ack = await api.send_envelope("slash_commands", command)
         assert "Added post 1" in texts_of(ack["payload"])
         serving.cancel()
@@ -750,3 +798,19 @@ async def test_socket_mode_when_an_app_token_is_set(tmp_path: Path) -> None:
             await serving
     assert [p.title for p in (await engine.posts(mod_actor())).posts] == ["A socket post"]
     await store.close()
+
+
+async def test_a_message_longer_than_the_form_becomes_the_post_whole(slack: Slack) -> None:
+    """Slack's form holds 3,000 characters: "Debate this message" on a longer message adds the
+    whole message as the post instead of cutting it."""
+    long_post = "A long read\n\n" + "\n\n".join(
+        f"Paragraph {n}: the alliance needs a new strategy for the east." for n in range(80)
+    )
+    assert len(long_post) > 3000
+    shortcut = slack.sender.message_shortcut(MOD, "debate_this_message", long_post, reply_to="long")
+    assert (await slack.send(shortcut)).status == 200
+    await slack.app.drain()
+    assert slack.api.of("views.open") == []
+    assert "Added post 1: A long read" in slack.replies("long")[0]
+    [post] = (await slack.engine.posts(mod_actor())).posts
+    assert len(post.text) > 3000

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -89,13 +90,17 @@ class DebateClient(discord.Client):
         for message in render.messages(closed):
             await channel.send(**message.kwargs())
 
-    async def deliver(self, settings: Settings, digest: Digest) -> None:
-        """The digest, with its chart, in the community's digest channel; raises if refused."""
+    async def deliver(self, settings: Settings, digest: Digest, delivered: set[str]) -> None:
+        """The digest in the community's digest channel, its chart on the first message; each
+        message is a part, so a retry sends only those that did not arrive."""
         if not (settings.digest_channel or "").isdigit():
             raise DebateError("No digest channel is set; use `/debate-mod digest channel`.")
         channel = self.get_partial_messageable(int(settings.digest_channel or 0))
-        for message in render.messages(digest):
-            await channel.send(**message.kwargs())
+        for number, message in enumerate(render.messages(digest), start=1):
+            part = f"message-{number}"
+            if part not in delivered:
+                await channel.send(**message.kwargs())
+                delivered.add(part)
 
     async def alert_moderators(self, settings: Settings, message: str) -> None:
         """Tell a server's moderators: in its moderators-only updates channel, else its system."""
@@ -147,7 +152,9 @@ def discord_client(engine: Engine, config: Config, **knobs: Any) -> DebateClient
 
 
 async def serve(client: DebateClient, config: Config) -> None:
-    """Connect and serve until cancelled, then disconnect cleanly."""
+    """Connect and serve until cancelled, then disconnect cleanly. Once connected, discord.py
+    resumes after a dropped gateway by itself; Discord unreachable at the start is a setting or
+    a network to check, said in one line."""
     try:
         async with client:
             await client.start(_token(config))
@@ -155,6 +162,13 @@ async def serve(client: DebateClient, config: Config) -> None:
         raise ConfigError("DISCORD_TOKEN: Discord refused this token") from None
     except discord.PrivilegedIntentsRequired:  # pragma: no cover - we ask for none
         raise ConfigError("DISCORD_TOKEN: the bot asks for an intent it was not granted") from None
+    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as error:
+        log.debug("connecting to Discord failed", exc_info=True)
+        where = discord.http.Route.BASE
+        raise ConfigError(
+            f"DISCORD_API_BASE: cannot reach Discord at {where} ({error}); check the network, "
+            "or DISCORD_API_BASE and DISCORD_GATEWAY_URL if you set them for a proxy"
+        ) from None
 
 
 def _token(config: Config) -> str:

@@ -34,11 +34,21 @@ from adapters.discord.options import (
 )
 from adapters.discord.render import Message, messages
 from bot import parsing
-from bot.domain import Choice, Claim, ClaimKind, QuietWeeks, Resolution, Visibility
+from bot.domain import (
+    MAX_POST_CHARS,
+    Choice,
+    Claim,
+    ClaimKind,
+    QuietWeeks,
+    Resolution,
+    Visibility,
+)
+from bot.errors import BadInput, TooLong
 
 log = logging.getLogger(__name__)
 
 CONTEXT_MENU = "Debate this post"
+FORM_LIMIT = 4000  # Discord's most for a text input
 CANNOT_POST = (
     "{done}, but I cannot post in this channel: give debate-bot View Channel, Send Messages, "
     "Embed Links and Attach Files here."
@@ -68,6 +78,26 @@ def refresh_polls(interaction: Interaction, claim: Claim) -> None:
     """The claim's poll messages show something new: update them (debounced)."""
     community = f"discord:{interaction.guild_id}"
     host(interaction).polls.touch_post(community, str(claim.post_number))
+
+
+TEXT_FILE_LIMIT = 4 * MAX_POST_CHARS  # bytes: a post's characters in UTF-8 at most
+
+
+async def read_text_file(file: discord.Attachment) -> str:
+    """The text of a file attached to `/debate-mod post`, or the sentence saying why not."""
+    kind = (file.content_type or "").split(";")[0]
+    if not (kind.startswith("text/") or file.filename.lower().endswith((".txt", ".md"))):
+        raise BadInput(
+            f"{file.filename} is not a text file; attach the post as .txt or .md, or give a link."
+        )
+    if file.size > TEXT_FILE_LIMIT:
+        raise TooLong("post", MAX_POST_CHARS, file.size)
+    try:
+        return (await file.read()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(
+            f"{file.filename} is not UTF-8 text; save it as UTF-8 and try again."
+        ) from None
 
 
 def _choices(values: type[StrEnum]) -> list[app_commands.Choice[str]]:
@@ -161,21 +191,29 @@ class ModeratorCommands(
     digest = app_commands.Group(name="digest", description="The weekly digest of the debates")
     # export joins here as the engine gains it.
 
-    @app_commands.command(description="Bring in a post from a link, or paste its text in a form")
-    @app_commands.describe(link="The post's address; leave out to paste its text", title="Title")
+    @app_commands.command(
+        description="Bring in a post: a link, a text file, or (up to 4,000 characters) a form"
+    )
+    @app_commands.describe(
+        link="The post's address",
+        file="A text file of the post (.txt or .md), for posts longer than the form takes",
+        title="Title",
+    )
     async def post(
         self,
         interaction: Interaction,
         link: str | None = None,
+        file: discord.Attachment | None = None,
         title: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
         engine, actor = engine_of(interaction), actor_of(interaction)
-        if link is None:
+        if link is None and file is None:
             await engine.may_add_posts(actor)  # refused before they type a whole post
             await interaction.response.send_modal(PostForm(title))
             return
         await defer(interaction)
-        await reply(interaction, messages(await engine.add_post(actor, link, title)))
+        source = link if file is None else await read_text_file(file)
+        await reply(interaction, messages(await engine.add_post(actor, source or "", title)))
 
     @claim.command(name="add", description="Add a claim to a post; it goes straight to the vote")
     @app_commands.describe(post="The post's number", text="One arguable sentence", kind="Kind")
@@ -194,12 +232,14 @@ class ModeratorCommands(
         await reply(interaction, messages(edited))
         refresh_polls(interaction, edited.claim)
 
-    @claim.command(name="remove", description="Take a claim off the vote (its votes are kept)")
-    @app_commands.describe(claim="The claim, like 3.2")
+    @claim.command(name="remove", description="Take claims off the vote (their votes are kept)")
+    @app_commands.describe(claim="The claim, like 3.2; or several, like 3.2 3.5 or 3.1-3.4")
     async def claim_remove(self, interaction: Interaction, claim: AnyClaim) -> None:
-        removed = await engine_of(interaction).remove_claim(actor_of(interaction), claim)
+        refs = parsing.claim_refs(claim)
+        removed = await engine_of(interaction).remove_claims(actor_of(interaction), refs)
         await reply(interaction, messages(removed))
-        refresh_polls(interaction, removed.claim)
+        for each in removed.claims:
+            refresh_polls(interaction, each)
 
     @claim.command(name="kind", description="Mark a claim as a plain claim or a prediction")
     @app_commands.describe(claim="The claim, like 3.2", kind="Its kind")
@@ -402,10 +442,18 @@ class PostForm(discord.ui.Modal, title="Debate a post"):
             placeholder="Leave empty to use the text's first line",
         )
         self.body = discord.ui.TextInput[PostForm](
-            style=discord.TextStyle.paragraph, max_length=4000, placeholder="Paste the post here"
+            style=discord.TextStyle.paragraph,
+            max_length=FORM_LIMIT,
+            placeholder="Paste the post here",
         )
         self.add_item(discord.ui.Label(text="Title", component=self.heading))
-        self.add_item(discord.ui.Label(text="Text", component=self.body))
+        self.add_item(
+            discord.ui.Label(
+                text="Text",
+                description="Up to 4,000 characters; longer: /debate-mod post with a link or file",
+                component=self.body,
+            )
+        )
 
     async def on_submit(self, interaction: Interaction, /) -> None:
         engine, actor = engine_of(interaction), actor_of(interaction)

@@ -100,7 +100,9 @@ def poll_message(results: Results, refs: Sequence[str]) -> Message:
         lines.append(f"**{ref}** · {render.escaped(row.claim.text, 600)}")
         if row.visible:
             lines.append(f"> {text.tally(row.tally)}")
-        if not results.closed:
+        if not row.takes_votes and not results.closed:
+            lines.append(f"*{text.votes_closed(row.claim)}*")
+        if row.takes_votes and not results.closed:
             for choice in Choice:
                 view.add_item(VoteButton(ref, choice, row=len(view.children) // 3))
     first, last = refs[0], refs[-1]

@@ -107,8 +107,8 @@ class SlackApp:
     async def announce_closed(self, closed: ClosedPoll) -> None:
         await self.delivery.announce_closed(closed)
 
-    async def deliver(self, settings: Settings, digest: Digest) -> None:
-        await self.delivery.deliver(settings, digest)
+    async def deliver(self, settings: Settings, digest: Digest, delivered: set[str]) -> None:
+        await self.delivery.deliver(settings, digest, delivered)
 
     async def alert_moderators(self, settings: Settings, message: str) -> None:
         await self.delivery.alert_moderators(settings, message)

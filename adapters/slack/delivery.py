@@ -34,6 +34,10 @@ from .polls import PollBoard, PollMessage, poll_message, poll_pages
 log = logging.getLogger(__name__)
 
 
+class NotInChannel(Exception):
+    """The bot may not post files in a channel it cannot join: it must be invited."""
+
+
 @dataclass(frozen=True)
 class Where:
     """Where an answer goes: the member who asked, their channel, their request's response URL."""
@@ -108,7 +112,10 @@ class Delivery:
 
     @announce.register
     async def _(self, digest: Digest, where: Where) -> None:
-        await self.post_digest(where.channel, digest, where.response_url)
+        try:
+            await self.post_digest(where.channel, digest, where.response_url)
+        except NotInChannel as outside:
+            await self.answer(where, render.plain_reply(str(outside)))
 
     async def post_poll(
         self, community: str, post: str, channel: str | None, response_url: str | None = None
@@ -134,14 +141,43 @@ class Delivery:
             self.refresh_soon(post.community, post.ref, poll)
 
     async def post_digest(
-        self, channel: str | None, digest: Digest, response_url: str | None = None
+        self,
+        channel: str | None,
+        digest: Digest,
+        response_url: str | None = None,
+        delivered: set[str] | None = None,
     ) -> None:
-        for message in render.messages(digest):
-            await self.post_in_channel(channel, message, response_url)
-        if channel and digest.chart_png:
-            await self.client.files_upload_v2(
-                channel=channel, file=digest.chart_png, filename="weekly-digest.png"
-            )
+        """The digest's messages, then its chart; the parts named in `delivered` are skipped and
+        each part sent is added to it, so a retry sends only what did not arrive."""
+        delivered = set() if delivered is None else delivered
+        for number, message in enumerate(render.messages(digest), start=1):
+            part = f"message-{number}"
+            if part not in delivered:
+                await self.post_in_channel(channel, message, response_url)
+                delivered.add(part)
+        if channel and digest.chart_png and "chart" not in delivered:
+            await self.upload(channel, digest.chart_png, "weekly-digest.png")
+            delivered.add("chart")
+
+    async def upload(self, channel: str, data: bytes, filename: str) -> None:
+        """A file in a channel (`files_upload_v2`). Unlike messages, uploads need the bot to be
+        a member of the channel (`chat:write.public` does not cover them): it joins a public
+        channel, and for a private one says how to invite it."""
+        try:
+            await self.client.files_upload_v2(channel=channel, file=data, filename=filename)
+            return
+        except SlackApiError as error:
+            if error.response.get("error") != "not_in_channel":
+                raise
+        try:
+            await self.client.conversations_join(channel=channel)
+        except SlackApiError as refused:
+            log.info("Slack: could not join %s (%s)", channel, refused.response.get("error"))
+            raise NotInChannel(
+                f"The chart could not be posted: debate-bot is not a member of channel {channel} "
+                "and cannot join it; invite it with `/invite @debate-bot` there."
+            ) from None
+        await self.client.files_upload_v2(channel=channel, file=data, filename=filename)
 
     async def post_in_channel(
         self, channel: str | None, message: render.Message, response_url: str | None
@@ -215,11 +251,11 @@ class Delivery:
             return
         await self.post_results(closed, channel)
 
-    async def deliver(self, settings: Settings, digest: Digest) -> None:
+    async def deliver(self, settings: Settings, digest: Digest, delivered: set[str]) -> None:
         """The digest, with its chart, in the community's digest channel; raises if refused."""
         if not settings.digest_channel:
             raise LookupError("No digest channel is set; use `/debate digest channel #channel`.")
-        await self.post_digest(settings.digest_channel, digest)
+        await self.post_digest(settings.digest_channel, digest, delivered=delivered)
 
     async def alert_moderators(self, settings: Settings, message: str) -> None:
         """A direct message to each moderator the community lists (admins are not listed)."""

@@ -52,7 +52,10 @@ def home_view(polls: Sequence[Results], votes: Sequence[MemberVote]) -> dict[str
             claim_blocks.append(
                 section(f"{claim_heading(row.claim)}\n{yours}\n{claim_detail(row)}", f"claim:{ref}")
             )
-            claim_blocks.append(vote_buttons(ref, chosen=choice))
+            if row.takes_votes:
+                claim_blocks.append(vote_buttons(ref, chosen=choice))
+            else:  # two blocks a claim, as the room below counts
+                claim_blocks.append(context(escape(text.votes_closed(row.claim))))
         if len(blocks) + len(head) + len(claim_blocks) + 1 > room:
             shown = max(0, (room - len(blocks) - len(head) - 1) // 2 * 2)
             if shown <= 0:

@@ -309,12 +309,23 @@ class Inbound:
     async def on_debate_this_message(
         self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
+        """A message becomes a post through the form, where the moderator gives it a title;
+        a message longer than the form holds becomes the post as it is, rather than be cut."""
         asker = Asker.from_interaction(body, context)
         source = from_slack((body.get("message") or {}).get("text", ""))
-        work = asyncio.ensure_future(self._guarded(asker, self._post_form(asker, source)))
+        if len(source) > render.MAX_INPUT_CHARS:
+            work = asyncio.ensure_future(self._guarded(asker, self._whole_message(source)))
+        else:
+            work = asyncio.ensure_future(self._guarded(asker, self._post_form(asker, source)))
         await self._in_time(work)
         await ack()
         self.delivery.later(self._answer_later(asker, work))
+
+    def _whole_message(self, source: str) -> Callable[[Actor], Awaitable[Reply]]:
+        async def add(actor: Actor) -> Reply:
+            return Reply(await self.engine.add_post(actor, source))
+
+        return add
 
     async def on_post_form(
         self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext

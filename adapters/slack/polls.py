@@ -86,8 +86,10 @@ def poll_message(results: Results, refs: Sequence[str], page: int = 1, pages: in
             blocks.append(section(f"*{ref}*  _removed from the vote_", block_id=f"claim:{ref}"))
             continue
         blocks.append(claim_block(row))
-        if not results.closed:
+        if row.takes_votes and not results.closed:
             blocks.append(vote_buttons(ref))
+        elif not results.closed:
+            blocks.append(context(escape(f"{ref}: {text.votes_closed(row.claim)}")))
     fallback = fit(f"{heading} post {results.post.ref}: {results.post.title}", MAX_FALLBACK_CHARS)
     return Message(fallback, blocks[:MAX_BLOCKS])
 

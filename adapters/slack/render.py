@@ -244,6 +244,10 @@ def post_form(*, initial_text: str = "", metadata: dict[str, str] | None = None)
                 "type": "input",
                 "block_id": "text",
                 "label": plain("Text or link"),
+                "hint": plain(
+                    "Up to 3,000 characters. For a longer post give its link, or use "
+                    "Debate this message on a message that holds it."
+                ),
                 "element": text_input,
             },
         ],

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
 
 from adapters.config import Config, ConfigError
 from bot.engine import Engine
@@ -32,9 +34,11 @@ def slack_app(engine: Engine, config: Config) -> SlackApp:
 
 
 async def serve_slack(slack: SlackApp, config: Config, *, host: str = "0.0.0.0") -> None:
-    """Serve until cancelled, in Socket Mode or over HTTP as configured; then close the app."""
+    """Serve until cancelled, in Socket Mode or over HTTP as configured; then close the app.
+    Slack unreachable, a token it refuses or a port in use stops the bot with one line."""
     app_token = _secret(config.slack_app_token)
     try:
+        await _check_slack(slack, app_token)
         if app_token:
             await _socket_mode(slack, app_token)
         else:
@@ -43,13 +47,43 @@ async def serve_slack(slack: SlackApp, config: Config, *, host: str = "0.0.0.0")
         await slack.close()
 
 
+async def _check_slack(slack: SlackApp, app_token: str) -> None:
+    """Ask Slack who the bot is (and, for Socket Mode, for a connection) before serving, so a
+    bad token or an unreachable Slack is said once rather than retried in a loop of tracebacks."""
+    try:
+        await slack.client.auth_test()
+    except SlackApiError as refused:
+        error = refused.response.get("error")
+        raise ConfigError(f"SLACK_BOT_TOKEN: Slack refused this token ({error})") from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        log.debug("reaching Slack failed", exc_info=True)
+        reason = str(error) or "no answer"
+        raise ConfigError(
+            f"SLACK_API_URL: cannot reach Slack at {slack.client.base_url} ({reason}); check the "
+            "network, or SLACK_API_URL if you set it"
+        ) from None
+    if not app_token:
+        return
+    try:
+        await slack.client.apps_connections_open(app_token=app_token)
+    except SlackApiError as refused:
+        error = refused.response.get("error")
+        raise ConfigError(f"SLACK_APP_TOKEN: Slack refused this token ({error})") from None
+
+
 async def _http(slack: SlackApp, host: str, port: int) -> None:
     runner = web.AppRunner(slack.web_app(), access_log=None, shutdown_timeout=5.0)
     await runner.setup()
     try:
         # At shutdown, requests under way get a few seconds (a vote click's ack takes
         # milliseconds, a command's at most its ack budget), not aiohttp's default minute.
-        await web.TCPSite(runner, host, port).start()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as error:
+            raise ConfigError(
+                f"SLACK_PORT: cannot listen on {host}:{port} ({error.strerror}); choose a free "
+                "port, or stop what uses this one"
+            ) from None
         log.info("Slack: HTTP mode, listening on %s:%d (/slack/events, /healthz)", host, port)
         await asyncio.Event().wait()
     finally:

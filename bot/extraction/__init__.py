@@ -26,7 +26,13 @@ from bot.extraction.learned import shipped_scorer
 from bot.extraction.sentences import Sentence, split_lines, split_sentences, word_count
 from bot.extraction.wording import votable_text
 
-__all__ = ["CLAIM_THRESHOLD", "MIN_CLAIM_WORDS", "extract_claims", "short_answers"]
+__all__ = [
+    "CLAIM_THRESHOLD",
+    "MIN_CLAIM_WORDS",
+    "extract_claims",
+    "has_a_sentence",
+    "short_answers",
+]
 
 # The hand-weighted cues alone (`cues.read_cues`) propose a sentence from this score on; they are
 # kept as the baseline the learned scorer is measured against (`tools/train_extractor.py`).
@@ -74,6 +80,15 @@ def candidate_sentences(text: str) -> list[Sentence]:
     return _candidates(_article_sentences(text))
 
 
+ARGUABLE_WORDS = 3  # "NATO keeps peace." is a claim; "Title" or "Some text" is not
+
+
+def has_a_sentence(text: str) -> bool:
+    """Whether a post has anything to argue about: a sentence of its own prose of three words
+    or more. ".", an empty file or a page of menus has none."""
+    return any(word_count(s.text) >= ARGUABLE_WORDS for s in _article_sentences(text))
+
+
 def _is_question(text: str) -> bool:
     return text.rstrip("\"'”’)").endswith("?")
 
@@ -113,4 +128,16 @@ def extract_claims(text: str) -> list[DraftClaim]:
         _draft(answer, SHORT_ANSWER_SCORE, question)
         for question, answer in _short_answers(sentences)
     ]
-    return sorted(drafts, key=lambda draft: draft.start)
+    return _once_each(sorted(drafts, key=lambda draft: draft.start))
+
+
+def _once_each(drafts: list[DraftClaim]) -> list[DraftClaim]:
+    """A sentence a post repeats (a pull quote, a summary line) is one draft, where it first is."""
+    seen: set[str] = set()
+    kept = []
+    for draft in drafts:
+        said = " ".join(draft.text.lower().split())
+        if said not in seen:
+            seen.add(said)
+            kept.append(draft)
+    return kept
