@@ -8,7 +8,7 @@ sees only these protocols, so it runs the same on every platform and database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -162,6 +162,10 @@ class VoteRepository(Protocol):
     async def activity(self, community: str, start: datetime, end: datetime) -> VoteActivity: ...
     async def tallies_at(self, claim_ids: Iterable[int], moment: datetime) -> dict[int, Tally]:
         """Tallies as they stood just before `moment`, rebuilt from the vote events."""
+        ...
+
+    async def tallies_when(self, moments: Mapping[int, datetime]) -> dict[int, Tally]:
+        """Each claim's tally as it stood just before its own moment (claim id -> moment)."""
         ...
 
 

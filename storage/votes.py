@@ -3,7 +3,7 @@ vote events the weekly digest reads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain import Choice, MemberVote, Tally, VoteActivity
 from storage import rows
 from storage.rows import CLAIM_COLUMNS
+from storage.rows import tallies as rows_tallies
 from storage.schema import claims, posts, vote_events, votes
 
 
@@ -104,6 +105,35 @@ class SqlVotes:
             .group_by(vote_events.c.claim_id, vote_events.c.choice)
         )
         return rows.tallies(ids, found)
+
+
+    async def tallies_when(self, moments: Mapping[int, datetime]) -> dict[int, Tally]:
+        """Each claim's tally as it stood just before its own moment, in one query a chunk."""
+        found: dict[int, Tally] = {}
+        items = sorted(moments.items())
+        for start in range(0, len(items), _CHUNK):
+            chunk = items[start : start + _CHUNK]
+            before = sa.or_(
+                *(
+                    sa.and_(vote_events.c.claim_id == claim_id, vote_events.c.at < moment)
+                    for claim_id, moment in chunk
+                )
+            )
+            latest = (
+                sa.select(sa.func.max(vote_events.c.id))
+                .where(before)
+                .group_by(vote_events.c.claim_id, vote_events.c.voter)
+            )
+            rows = await self.conn.execute(
+                sa.select(vote_events.c.claim_id, vote_events.c.choice, sa.func.count())
+                .where(vote_events.c.id.in_(latest))
+                .group_by(vote_events.c.claim_id, vote_events.c.choice)
+            )
+            found.update(rows_tallies([claim_id for claim_id, _ in chunk], rows))
+        return found
+
+
+_CHUNK = 500  # claims a query: two parameters each, well within every database's limit
 
 
 def _claim_ids_of(community: str) -> sa.Select[Any]:

@@ -232,3 +232,21 @@ async def test_a_vote_at_a_whole_second_counts_in_the_week_that_starts_then(
         at_start = await tx.votes.tallies_at([claim_id], T0)
     assert (week.votes, before.votes) == (1, 0)
     assert at_start[claim_id].total == 0  # "as it stood just before" T0
+
+
+async def test_each_claim_has_its_tally_as_it_stood_at_its_own_moment(store: SqlStore) -> None:
+    c1, c2 = await _open_post_with_claims(store)
+    later = T0 + timedelta(days=1)
+    async with store.transaction() as tx:
+        await tx.ballots.record(
+            [
+                VoteChange(c1, "ann", Choice.AGREE, None, T0),
+                VoteChange(c2, "ann", Choice.AGREE, None, T0),
+                VoteChange(c1, "ann", Choice.DISAGREE, Choice.AGREE, later),
+                VoteChange(c2, "ann", Choice.DISAGREE, Choice.AGREE, later),
+            ]
+        )
+    async with store.transaction() as tx:
+        stood = await tx.votes.tallies_when({c1: later, c2: later + timedelta(seconds=1)})
+    assert (stood[c1].agree, stood[c1].disagree) == (1, 0)  # the change came at `later`
+    assert (stood[c2].agree, stood[c2].disagree) == (0, 1)
