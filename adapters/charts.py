@@ -21,9 +21,13 @@ from bot.domain import Claim, Tally
 from bot.results import agreement, wilson_interval
 
 if TYPE_CHECKING:
+    from bot.analysis import Analysis
     from bot.digest import Digest
+    from bot.results import Results
 
 MAX_BARS = 8
+MAX_RESULT_BARS = 25
+GROUP_COLOURS = ("#1f77b4", "#ff7f0e", "#9467bd", "#17becf", "#8c564b")
 LABEL_WIDTH = 34  # characters a label line holds
 LABEL_LINES = 2
 AGREE, PASS, DISAGREE = "#2e7d32", "#bdbdbd", "#c62828"
@@ -40,6 +44,17 @@ class MatplotlibCharts:
 
     def digest(self, digest: Digest) -> bytes | None:
         return digest_chart(digest)
+
+    def results(self, results: Results) -> list[tuple[str, bytes]]:
+        title = f"Post {results.post.ref}: {textwrap.shorten(results.post.title, 70)}"
+        charts = []
+        bars = [Bar(r.claim, r.tally) for r in results.claims if r.visible and r.tally.total]
+        if bars:
+            charts.append(("claims.png", stance_chart(bars[:MAX_RESULT_BARS], title)))
+        analysis = results.analysis
+        if analysis is not None and analysis.groups and analysis.positions:
+            charts.append(("opinion-map.png", opinion_map(analysis, title)))
+        return charts
 
 
 def digest_chart(digest: Digest) -> bytes | None:
@@ -114,6 +129,56 @@ def stance_chart(bars: Sequence[Bar], title: str) -> bytes:
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8,
                     frameon=False)  # fmt: skip
         axes.set_title(title, fontsize=10)
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="png")
+        return out.getvalue()
+    finally:
+        pyplot.close(figure)
+
+
+def opinion_map(analysis: Analysis, title: str) -> bytes:
+    """Members as points on the two axes of their votes, each group outlined and named; members
+    who voted too little to be grouped in grey. No names: a point is nobody in particular."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    from matplotlib import pyplot
+    from scipy.spatial import ConvexHull, QhullError
+
+    points = np.asarray([(x, y) for x, y, _ in analysis.positions])
+    groups = np.asarray([g for _, _, g in analysis.positions])
+    figure, axes = pyplot.subplots(figsize=(7, 6), dpi=100)
+    try:
+        loose = groups < 0
+        axes.scatter(
+            points[loose, 0], points[loose, 1], s=8, color="#bdbdbd", label="too few votes"
+        )
+        for g, group in enumerate(analysis.groups):
+            mine = points[groups == g]
+            colour = GROUP_COLOURS[g % len(GROUP_COLOURS)]
+            axes.scatter(mine[:, 0], mine[:, 1], s=10, color=colour, alpha=0.7,
+                         label=f"group {group.name} ({group.size})")  # fmt: skip
+            if len(mine) >= 3:
+                try:
+                    hull = ConvexHull(mine)
+                except QhullError:  # all in a line: nothing to outline
+                    hull = None
+                if hull is not None:
+                    ring = np.append(hull.vertices, hull.vertices[0])
+                    axes.plot(mine[ring, 0], mine[ring, 1], color=colour, linewidth=1.2)
+            centre = mine.mean(axis=0)
+            axes.text(centre[0], centre[1], group.name, fontsize=16, weight="bold",
+                      color=colour, ha="center", va="center")  # fmt: skip
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.set_title(f"Opinion groups · {title}", fontsize=10)
+        axes.set_xlabel(
+            "members who vote alike sit close together (neither axis means anything alone)",
+            fontsize=8,
+        )
+        axes.legend(fontsize=8, loc="best", frameon=False)
         figure.tight_layout()
         out = io.BytesIO()
         figure.savefig(out, format="png")

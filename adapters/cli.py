@@ -144,7 +144,7 @@ async def cmd_results(cfg: configuration.Config, args: argparse.Namespace) -> in
     operator = Actor(community, "operator", platform_moderator=True)
     async with opened(cfg, create=False) as bot:
         try:
-            results = await bot.engine.results(operator, args.post)
+            results = await bot.engine.results(operator, args.post, analysed=True)
         except UnknownPost:
             print(
                 f"debate-bot: {community} has no post {args.post}; `debate-bot results` takes "

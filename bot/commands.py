@@ -158,7 +158,7 @@ async def _reject(engine: Engine, actor: Actor, rest: str) -> Reply:
 
 
 async def _results(engine: Engine, actor: Actor, rest: str) -> Reply:
-    return Reply(await engine.results(actor, _one(rest, "post")))
+    return Reply(await engine.results(actor, _one(rest, "post"), analysed=True))
 
 
 async def _me(engine: Engine, actor: Actor, rest: str) -> Reply:

@@ -13,6 +13,8 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from bot import parsing, text
+from bot.analysis import Analysis, analyse
+from bot.analysis.cache import AnalysisCache
 from bot.answers import (
     AuditLog,
     ClaimChange,
@@ -97,6 +99,7 @@ class Engine:
         self.charts = charts
         self.roles = roles
         self.ballot_box = BallotBox(store, clock)
+        self.analyses = AnalysisCache()
 
     # -- posts ---------------------------------------------------------------------------------
 
@@ -380,12 +383,33 @@ class Engine:
 
     # -- results -------------------------------------------------------------------------------
 
-    async def results(self, actor: Actor, post_ref: str) -> Results:
+    async def results(self, actor: Actor, post_ref: str, *, analysed: bool = False) -> Results:
+        """A post's results as the asker may see them; `analysed` adds who agrees with whom
+        (opinion groups, consensus, bridging), of the claims whose tallies they may see."""
         actor = await self._known(actor)
-        async with self.store.transaction() as tx:
+        async with self.store.transaction(reading=True) as tx:
             settings = await tx.settings.get(actor.community)
             post = await self._post(tx, actor, post_ref)
-            return await self._results(tx, actor, settings, post)
+            results = await self._results(tx, actor, settings, post)
+        if not analysed:
+            return results
+        visible = {row.claim.id for row in results.claims if row.visible}
+        analysis = await self.analysis(post)
+        results = replace(results, analysis=analysis.shown_to(visible))
+        charts = await asyncio.to_thread(self.charts.results, results)
+        return replace(results, charts=tuple(charts))
+
+    async def analysis(self, post: Post) -> Analysis:
+        """The post's opinion analysis, from the cache while it is fresh enough."""
+        async with self.store.transaction(reading=True) as tx:
+            version = await tx.votes.version(post.id)
+        return await self.analyses.get(post.id, version, lambda: self._analyse(post))
+
+    async def _analyse(self, post: Post) -> Analysis:
+        async with self.store.transaction(reading=True) as tx:
+            claims = [c for c in await tx.claims.of_post(post.id) if c.status is ClaimStatus.ACTIVE]
+            votes = await tx.votes.of_post(post.id)
+        return await asyncio.to_thread(analyse, votes, claims)
 
     async def public_results(self, community: str, post_ref: str) -> Results:
         """Results as anyone in the channel may see them: what a poll message shows."""

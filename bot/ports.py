@@ -36,6 +36,7 @@ from bot.domain import (
 
 if TYPE_CHECKING:
     from bot.digest import Digest
+    from bot.results import Results
 
 ClaimKey = tuple[str, int, int]  # community, post number, claim number: a ref, unambiguously
 
@@ -69,6 +70,11 @@ class Charts(Protocol):
 
     def digest(self, digest: Digest) -> bytes | None:
         """A PNG of where the community stood in the week; None when there is nothing to show."""
+        ...
+
+    def results(self, results: Results) -> list[tuple[str, bytes]]:
+        """PNGs of a post's results as the asker may see them, with file names: its claims'
+        votes, and the opinion map when there are groups to show."""
         ...
 
 
@@ -159,6 +165,14 @@ class VoteRepository(Protocol):
     async def voters(self, post_id: int) -> int: ...
     async def of_member(self, community: str, voter: str) -> list[MemberVote]: ...
     async def forget(self, community: str, voter: str) -> int: ...
+    async def of_post(self, post_id: int) -> list[tuple[str, int, str]]:
+        """Every standing vote on the post's claims: (voter, claim id, choice)."""
+        ...
+
+    async def version(self, post_id: int) -> int:
+        """A number that changes whenever the post's votes do."""
+        ...
+
     async def activity(self, community: str, start: datetime, end: datetime) -> VoteActivity: ...
     async def tallies_at(self, claim_ids: Iterable[int], moment: datetime) -> dict[int, Tally]:
         """Tallies as they stood just before `moment`, rebuilt from the vote events."""
@@ -214,8 +228,9 @@ class Transaction(Protocol):
 
 
 class Store(Protocol):
-    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
-        """A unit of work that commits when the block ends and rolls back if it raises."""
+    def transaction(self, *, reading: bool = False) -> AbstractAsyncContextManager[Transaction]:
+        """A unit of work that commits when the block ends and rolls back if it raises.
+        `reading` promises it writes nothing, so it need not wait for writers or hold them up."""
         ...
 
     async def close(self) -> None: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from bot.analysis.report import Analysis
 from bot.domain import Claim, ClaimKind, Poll, Post, Tally
 
 WILSON_Z = 1.96  # a 95% interval
@@ -72,6 +73,8 @@ class Results:
     claims: list[ClaimResult]
     voters: int
     closed: bool
+    analysis: Analysis | None = None  # who agrees with whom, when asked for
+    charts: tuple[tuple[str, bytes], ...] = ()  # (file name, PNG), drawn with the analysis
 
     @property
     def hidden(self) -> int:

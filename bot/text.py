@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import singledispatch
 
+from bot.analysis import Analysis
 from bot.answers import (
     AuditLog,
     ClaimChange,
@@ -30,7 +31,7 @@ from bot.answers import (
     VotesErased,
 )
 from bot.digest import Digest
-from bot.domain import Claim, ClaimKind, ClaimStatus, Poll, Settings, Tally
+from bot.domain import Choice, Claim, ClaimKind, ClaimStatus, Poll, Settings, Tally
 from bot.results import ClaimResult, Results
 
 
@@ -126,7 +127,67 @@ def results_text(r: Results, heading: str = "Results for") -> str:
     lines += [claim_result(row) for row in r.claims]
     if any(row.visible and row.agreement is not None for row in r.claims):
         lines.append(DIVISIVENESS)
+    if r.analysis is not None:
+        lines += analysis_lines(r.analysis)
     return "\n".join(lines)
+
+
+def _stance(choice: Choice) -> str:
+    return "agree" if choice is Choice.AGREE else "disagree"
+
+
+def _shares(names: str, shares: list[float]) -> str:
+    return ", ".join(f"{name} {share:.0%}" for name, share in zip(names, shares, strict=False))
+
+
+def _sure(confidence: float) -> str:
+    return ">99%" if confidence > 0.99 else f"{confidence:.0%}"
+
+
+def analysis_lines(a: Analysis) -> list[str]:
+    """Who agrees with whom, in lines under a post's results. Names no member."""
+    names = "".join(g.name for g in a.groups)
+    lines = [
+        f"Who agrees with whom ({count(a.voters, 'voter')}, {a.grouped} with 7 votes or more):"
+    ]
+    if a.no_groups_because:
+        lines.append(f"  {a.no_groups_because}")
+    else:
+        sizes = ", ".join(f"{g.name} ({count(g.size, 'member')})" for g in a.groups)
+        lines.append(
+            f"  Opinion groups: {sizes}; much the same in other samples of the voters "
+            f"(stability {a.stability:.2f})."
+        )
+        for group in a.groups:
+            if group.representative:
+                lines.append(f"  What sets group {group.name} apart:")
+            lines += [
+                f"    {r.claim.ref}  {r.claim.text} — {r.in_group:.0%} of {group.name} "
+                f"{_stance(r.stance)}, {r.elsewhere:.0%} of the rest ({_sure(r.confidence)} sure)"
+                for r in group.representative
+            ]
+    if a.consensus:
+        lines.append("  Every group agrees:" if a.groups else "  Most voters agree:")
+        lines += [
+            f"    {c.claim.ref}  {c.claim.text} — {_stance(c.stance)}"
+            + (f" ({_shares(names, c.shares)})" if a.groups else f" ({c.shares[0]:.0%})")
+            for c in a.consensus
+        ]
+    if a.bridging:
+        lines.append("  Bridging claims, agreed with across the divide rather than along it:")
+        if a.consensus:
+            lines[-1] = "  Also agreed with across the divide rather than along it:"
+        lines += [
+            f"    {b.claim.ref}  {b.claim.text} — {b.score:.0%} agreement in the middle"
+            for b in a.bridging
+        ]
+    if a.divisive:
+        lines.append("  Where the groups split:")
+        lines += [
+            f"    {d.claim.ref}  {d.claim.text} — agree: {_shares(names, d.shares)}"
+            for d in a.divisive
+        ]
+    return lines
 
 
 def closed_heading(closed: ClosedPoll) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain import Ballot, Choice, Poll, VoteChange
 from bot.ports import ClaimKey
 from storage import rows
-from storage.rows import CLAIM_COLUMNS, insert
+from storage.rows import CLAIM_COLUMNS, insert, votes_changed
 from storage.schema import Time, claims, polls, posts, vote_events, votes
 
 
@@ -102,6 +102,7 @@ class SqlBallots:
             ("claim_id", "voter", "choice", "previous", "at"),
             [(c.claim_id, c.voter, c.choice, c.previous, stamp(c.at)) for c in changes],
         )
+        await self.conn.execute(votes_changed({c.claim_id for c in changes}))
 
     async def _executemany(
         self, statement: sa.Insert, columns: tuple[str, ...], values: list[tuple[Any, ...]]

@@ -23,6 +23,18 @@ def insert(conn: AsyncConnection, table: sa.Table) -> Any:
     return dialect.insert(table)
 
 
+def votes_changed(claim_ids: Iterable[int] | sa.Select[Any]) -> sa.Update:
+    """Move the votes version of the posts these claims belong to (`posts.votes_version`)."""
+    if not isinstance(claim_ids, sa.Select):
+        claim_ids = sorted(set(claim_ids))
+    of_claims = sa.select(claims.c.post_id).where(claims.c.id.in_(claim_ids))
+    return (
+        sa.update(posts)
+        .where(posts.c.id.in_(of_claims))
+        .values(votes_version=posts.c.votes_version + 1)
+    )
+
+
 def claims_with_post() -> sa.Select[Any]:
     """Claims with their post's number, ready for a WHERE."""
     return sa.select(*CLAIM_COLUMNS).join(posts, posts.c.id == claims.c.post_id)

@@ -77,6 +77,8 @@ posts = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("author", sa.String(120), nullable=False),
     sa.Column("created_at", Time, nullable=False),
+    # Moves whenever a vote on the post's claims changes: a cached analysis is out of date then.
+    sa.Column("votes_version", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("community", "number", name="uq_posts_community_number"),
 )
 

@@ -28,6 +28,8 @@ from storage.votes import SqlVotes
 
 log = logging.getLogger(__name__)
 
+READING = "debate_reading"  # execution option: this unit of work only reads
+
 
 class DatabaseUnreachable(Exception):
     """The database could not be opened; the message says why in words an operator acts on."""
@@ -68,7 +70,9 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A unit of work that only reads takes no write lock: WAL lets it read beside writers.
+        reading = conn.get_execution_options().get(READING, False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 async def migrate(engine: AsyncEngine) -> None:
@@ -128,9 +132,12 @@ class SqlStore:
         return cls(engine)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqlTransaction]:
-        async with self.engine.begin() as conn:
-            yield SqlTransaction(conn)
+    async def transaction(self, *, reading: bool = False) -> AsyncIterator[SqlTransaction]:
+        async with self.engine.connect() as conn:
+            if reading:
+                conn = await conn.execution_options(**{READING: True})
+            async with conn.begin():
+                yield SqlTransaction(conn)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain import Choice, MemberVote, Tally, VoteActivity
 from storage import rows
-from storage.rows import CLAIM_COLUMNS
+from storage.rows import CLAIM_COLUMNS, votes_changed
 from storage.rows import tallies as rows_tallies
 from storage.schema import claims, posts, vote_events, votes
 
@@ -48,8 +48,26 @@ class SqlVotes:
         )
         return [MemberVote(rows.claim(r), Choice(r.vote), r.cast_at) for r in found]
 
+    async def of_post(self, post_id: int) -> list[tuple[str, int, str]]:
+        """Every standing vote on the post's claims: (voter, claim id, choice)."""
+        found = await self.conn.execute(
+            sa.select(votes.c.voter, votes.c.claim_id, votes.c.choice)
+            .join(claims, claims.c.id == votes.c.claim_id)
+            .where(claims.c.post_id == post_id)
+        )
+        return [(voter, claim_id, choice) for voter, claim_id, choice in found]
+
+    async def version(self, post_id: int) -> int:
+        """A number that changes whenever the post's votes do."""
+        found = await self.conn.scalar(
+            sa.select(posts.c.votes_version).where(posts.c.id == post_id)
+        )
+        return int(found or 0)
+
     async def forget(self, community: str, voter: str) -> int:
         ids = _claim_ids_of(community)
+        mine = sa.select(votes.c.claim_id).where(votes.c.voter == voter, votes.c.claim_id.in_(ids))
+        await self.conn.execute(votes_changed(mine))
         await self.conn.execute(
             sa.delete(vote_events).where(
                 vote_events.c.voter == voter, vote_events.c.claim_id.in_(ids)
@@ -105,7 +123,6 @@ class SqlVotes:
             .group_by(vote_events.c.claim_id, vote_events.c.choice)
         )
         return rows.tallies(ids, found)
-
 
     async def tallies_when(self, moments: Mapping[int, datetime]) -> dict[int, Tally]:
         """Each claim's tally as it stood just before its own moment, in one query a chunk."""

@@ -144,7 +144,7 @@ class MemberCommands(
     @app_commands.describe(post="The post's number")
     async def results(self, interaction: Interaction, post: Post) -> None:
         await defer(interaction)
-        found = await engine_of(interaction).results(actor_of(interaction), post)
+        found = await engine_of(interaction).results(actor_of(interaction), post, analysed=True)
         await reply(interaction, messages(found))
 
     @app_commands.command(description="Your own votes and forecasts (only you see them)")

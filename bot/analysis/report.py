@@ -1,0 +1,291 @@
+"""A post's opinion analysis, in the debate's words: groups and what sets each apart, the claims
+every group agrees on, the claims that bridge the divide, and those that split it.
+
+Honest with small numbers: groups are shown only when enough members voted enough
+(`MIN_GROUPED`) and the grouping is stable (`MIN_STABILITY`); otherwise `no_groups_because`
+says, in one sentence, why not. Results stay anonymous: which member is in which group is kept
+only so that `me` can tell a member their own group, privately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from math import erf, sqrt
+from typing import TYPE_CHECKING
+
+from bot.analysis.matrix import vote_matrix
+from bot.domain import Choice, Claim
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from bot.analysis.groups import Grouping
+    from bot.analysis.stats import GroupStats
+
+MIN_GROUPED = 12  # members with 7 votes or more, before any group is shown
+MIN_GROUP_SIZE = 3
+# Mean bootstrap adjusted Rand index a grouping needs to be shown (docs/analysis.md): votes
+# with no planted groups measured 0.10-0.39, the two real Polis conversations 0.62-0.73, two
+# planted groups among 200 members 0.66-0.94.
+MIN_STABILITY = 0.5
+SHOWN = 3  # claims per list
+LEAN = 0.6  # a group leans one way on a claim when its share that way is at least this
+MIN_BRIDGING_SCORE = 0.6
+MIN_SPLIT = 0.3  # difference between two groups' agreeing shares that counts as a split
+GROUP_NAMES = "ABCDE"
+
+
+@dataclass(frozen=True)
+class Representative:
+    """A claim that sets a group apart: its share agreeing (or disagreeing) and the rest's."""
+
+    claim: Claim
+    stance: Choice
+    in_group: float
+    elsewhere: float
+    confidence: float  # one-sided, of the difference
+
+
+@dataclass(frozen=True)
+class OpinionGroup:
+    name: str
+    size: int
+    representative: list[Representative]
+
+
+@dataclass(frozen=True)
+class GroupShares:
+    """How each group (or, with no groups shown, everyone) leans on one claim."""
+
+    claim: Claim
+    stance: Choice
+    shares: list[float]  # per group: the smoothed share taking `stance`
+    score: float  # consensus: the product of the shares; split: the gap
+
+
+@dataclass(frozen=True)
+class BridgingClaim:
+    claim: Claim
+    score: float  # the modelled agreement of a member in the middle of the divide
+    factor: float  # how far agreement follows the divide (0: not at all)
+
+
+@dataclass(frozen=True)
+class MemberPlace:
+    """Where one member sits, for `me`: never shown to anyone else."""
+
+    group: str | None
+    differs_on: list[tuple[Claim, Choice, float]]  # their vote and the group's share against it
+
+
+@dataclass(frozen=True)
+class Analysis:
+    voters: int
+    grouped: int  # members with enough votes to be clustered
+    groups: list[OpinionGroup]
+    no_groups_because: str | None
+    stability: float | None
+    consensus: list[GroupShares]
+    bridging: list[BridgingClaim]
+    divisive: list[GroupShares]
+    positions: list[tuple[float, float, int]] = field(default_factory=list)  # x, y, group or -1
+    members: dict[str, MemberPlace] = field(default_factory=dict)
+
+    def shown_to(self, visible: Collection[int]) -> Analysis:
+        """The analysis as someone who may see only the tallies of claims `visible` (ids) sees
+        it: nothing is said of any other claim."""
+
+        def keep(claim: Claim) -> bool:
+            return claim.id in visible
+
+        return replace(
+            self,
+            groups=[
+                replace(g, representative=[r for r in g.representative if keep(r.claim)])
+                for g in self.groups
+            ],
+            consensus=[c for c in self.consensus if keep(c.claim)],
+            bridging=[b for b in self.bridging if keep(b.claim)],
+            divisive=[d for d in self.divisive if keep(d.claim)],
+        )
+
+
+def analyse(votes: Iterable[tuple[str, int, str]], claims: Sequence[Claim]) -> Analysis:
+    """The analysis of a post's `votes` (member, claim id, choice) on its `claims`."""
+    import numpy as np
+
+    from bot.analysis.bridging import fit_bridging
+    from bot.analysis.groups import MIN_VOTES, find_groups
+    from bot.analysis.stats import group_stats
+
+    matrix = vote_matrix(votes, [c.id for c in claims])
+    values = matrix.values
+    grouped = int((matrix.votes_per_member() >= MIN_VOTES).sum())
+    grouping = find_groups(matrix) if len(values) else None
+    why_not = _why_no_groups(grouping, grouped)
+    shown = grouping if why_not is None else None
+    if shown is not None:
+        labels, k = shown.labels, shown.k
+    else:  # everyone who voted, as one group
+        labels, k = np.zeros(len(values), dtype=np.int64), 1
+    stats = group_stats(values, labels, k)
+    groups = _groups(stats, claims, shown) if shown is not None else []
+    bridging = fit_bridging(values) if _rated(values) >= 20 else None
+    consensus = _consensus(stats, claims)
+    return Analysis(
+        voters=len(values),
+        grouped=grouped,
+        groups=groups,
+        no_groups_because=why_not,
+        stability=grouping.stability if grouping is not None else None,
+        consensus=consensus,
+        bridging=_bridging(bridging, claims, besides={c.claim.id for c in consensus}),
+        divisive=_splits(stats, claims) if shown is not None else [],
+        positions=_positions(grouping, shown),
+        members=_members(matrix.members, values, labels, stats, claims, shown),
+    )
+
+
+def _rated(values: NDArray[np.float64]) -> int:
+    return int(((values == 1) | (values == -1)).sum())
+
+
+def _why_no_groups(grouping: Grouping | None, grouped: int) -> str | None:
+    if grouped < MIN_GROUPED or grouping is None:
+        return (
+            f"No opinion groups yet: they need at least {MIN_GROUPED} members who voted on 7 "
+            f"claims or more, and {grouped} have."
+        )
+    if grouping.k < 2:
+        return "No opinion groups: the voters do not divide into groups at all."
+    sizes = [int((grouping.labels == g).sum()) for g in range(grouping.k)]
+    if min(sizes) < MIN_GROUP_SIZE:
+        return "No opinion groups: the only split found leaves a group of one or two members."
+    if grouping.stability < MIN_STABILITY:
+        return (
+            f"No opinion groups: the groups found change from one sample of voters to the next "
+            f"(stability {grouping.stability:.2f}, {MIN_STABILITY:.2f} needed), so they would "
+            "say more about chance than about the community."
+        )
+    return None
+
+
+def _confidence(z: float) -> float:
+    return 0.5 * (1 + erf(z / sqrt(2)))
+
+
+def _groups(stats: GroupStats, claims: Sequence[Claim], grouping: Grouping) -> list[OpinionGroup]:
+    from bot.analysis.stats import Z_90
+
+    groups = []
+    for g in range(grouping.k):
+        found = []
+        for c, claim in enumerate(claims):
+            for stance, share, ratio, z_share, z_ratio, share_out in (
+                (Choice.AGREE, stats.pa, stats.ra, stats.pat, stats.rat, stats.pa / stats.ra),
+                (Choice.DISAGREE, stats.pd, stats.rd, stats.pdt, stats.rdt, stats.pd / stats.rd),
+            ):
+                if z_share[g, c] > Z_90 and z_ratio[g, c] > Z_90:
+                    strength = float(ratio[g, c] * z_ratio[g, c])
+                    found.append(
+                        (strength, claim, stance, share[g, c], share_out[g, c], z_ratio[g, c])
+                    )
+        found.sort(key=lambda f: f[0], reverse=True)
+        groups.append(
+            OpinionGroup(
+                name=GROUP_NAMES[g],
+                size=int((grouping.labels == g).sum()),
+                representative=[
+                    Representative(claim, stance, float(inside), float(out), _confidence(float(z)))
+                    for _, claim, stance, inside, out, z in found[:SHOWN]
+                ],
+            )
+        )
+    return groups
+
+
+def _consensus(stats: GroupStats, claims: Sequence[Claim]) -> list[GroupShares]:
+    """Claims every group leans the same way on, the strongest consensus first."""
+    found = []
+    for stance, shares, product in (
+        (Choice.AGREE, stats.pa, stats.consensus_agree),
+        (Choice.DISAGREE, stats.pd, stats.consensus_disagree),
+    ):
+        for c, claim in enumerate(claims):
+            if (stats.seen[:, c] >= 2).all() and (shares[:, c] >= LEAN).all():
+                found.append(GroupShares(claim, stance, shares[:, c].tolist(), float(product[c])))
+    return sorted(found, key=lambda s: s.score, reverse=True)[:SHOWN]
+
+
+def _splits(stats: GroupStats, claims: Sequence[Claim]) -> list[GroupShares]:
+    """Claims the groups take different sides on, the widest gap first."""
+    found = []
+    for c, claim in enumerate(claims):
+        voted = stats.seen[:, c] >= 2
+        if voted.sum() < 2:
+            continue
+        shares = stats.pa[voted, c]
+        gap = float(shares.max() - shares.min())
+        if gap >= MIN_SPLIT:
+            found.append(GroupShares(claim, Choice.AGREE, stats.pa[:, c].tolist(), gap))
+    return sorted(found, key=lambda s: s.score, reverse=True)[:SHOWN]
+
+
+def _bridging(
+    model: object, claims: Sequence[Claim], besides: Collection[int]
+) -> list[BridgingClaim]:
+    """Claims with a high intercept: agreed with across the divide, not along it (besides the
+    consensus claims, listed already)."""
+    if model is None:
+        return []
+    import numpy as np
+
+    from bot.analysis.bridging import Bridging
+
+    assert isinstance(model, Bridging)
+    factors = np.abs(model.claim_factors)
+    typical = float(np.median(factors)) if len(factors) else 0.0
+    found = [
+        BridgingClaim(claim, float(score), float(factor))
+        for claim, score, factor in zip(claims, model.scores, model.claim_factors, strict=True)
+        if score >= MIN_BRIDGING_SCORE and abs(factor) <= typical and claim.id not in besides
+    ]
+    return sorted(found, key=lambda b: b.score, reverse=True)[:SHOWN]
+
+
+def _positions(grouping: Grouping | None, shown: Grouping | None) -> list[tuple[float, float, int]]:
+    if grouping is None:
+        return []
+    labels = shown.labels if shown is not None else [-1] * len(grouping.positions)
+    return [
+        (float(x), float(y), int(g)) for (x, y), g in zip(grouping.positions, labels, strict=True)
+    ]
+
+
+def _members(
+    members: list[str],
+    values: NDArray[np.float64],
+    labels: NDArray[np.int64],
+    stats: GroupStats,
+    claims: Sequence[Claim],
+    shown: Grouping | None,
+) -> dict[str, MemberPlace]:
+    """Each member's group, and the claims where they voted against their group's clear lean."""
+    places = {}
+    for row, member in enumerate(members):
+        g = int(labels[row])
+        if shown is None or g < 0:
+            places[member] = MemberPlace(None, [])
+            continue
+        differs = []
+        for c, claim in enumerate(claims):
+            vote = values[row, c]
+            if vote == 1 and stats.pd[g, c] >= LEAN:
+                differs.append((claim, Choice.AGREE, float(stats.pd[g, c])))
+            elif vote == -1 and stats.pa[g, c] >= LEAN:
+                differs.append((claim, Choice.DISAGREE, float(stats.pa[g, c])))
+        differs.sort(key=lambda d: d[2], reverse=True)
+        places[member] = MemberPlace(GROUP_NAMES[g], differs[:SHOWN])
+    return places
