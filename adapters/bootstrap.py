@@ -12,8 +12,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from adapters.charts import MatplotlibCharts
+from adapters.charts import warm_up as warm_up_charts
 from adapters.config import DEFAULT_DATABASE_URL, ConfigError
 from adapters.platforms import Platform, Platforms
+from bot.analysis import warm_up as warm_up_analysis
 from bot.digest_sender import DigestSender
 from bot.engine import Engine, Extractor, NearDuplicate
 from bot.extraction import extract_claims
@@ -88,6 +90,7 @@ class Bot:
     async def run_background(self) -> None:
         """Close due polls and send due digests, each on its own period, until cancelled."""
         async with asyncio.TaskGroup() as loops:
+            loops.create_task(asyncio.to_thread(_warm_up))
             loops.create_task(_every(self.polls_every, self.close_due_polls))
             loops.create_task(_every(self.digests_every, self.digests.tick))
 
@@ -105,6 +108,12 @@ class Bot:
         """Let the votes under way commit, then close the database."""
         await self.engine.ballot_box.drain()
         await self.store.close()
+
+
+def _warm_up() -> None:
+    """What the first results would otherwise wait for: the analysis and chart libraries."""
+    warm_up_analysis()
+    warm_up_charts()
 
 
 def compose(
@@ -133,7 +142,7 @@ def compose(
         charts=charts,
         roles=platforms,
     )
-    digests = DigestSender(store, clock, charts, platforms, platforms.serves)
+    digests = DigestSender(store, clock, charts, platforms, platforms.serves, engine.analysis)
     return Bot(
         store,
         engine,

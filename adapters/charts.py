@@ -92,12 +92,25 @@ def verdict(tally: Tally) -> str:
     return said
 
 
-def stance_chart(bars: Sequence[Bar], title: str) -> bytes:
-    """A PNG of one 100% bar per claim: agree, pass and disagree with their counts."""
+def _pyplot():  # type: ignore[no-untyped-def]
+    """matplotlib's pyplot, drawing to PNGs (Agg): no screen needed."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
+
+    return pyplot
+
+
+def warm_up() -> None:
+    """Load matplotlib now (the bot does it in a thread as it starts), so that the first chart
+    does not keep a member waiting for it."""
+    _pyplot()
+
+
+def stance_chart(bars: Sequence[Bar], title: str) -> bytes:
+    """A PNG of one 100% bar per claim: agree, pass and disagree with their counts."""
+    pyplot = _pyplot()
 
     figure, axes = pyplot.subplots(figsize=(10, 0.75 * len(bars) + 1.6), dpi=100)
     try:
@@ -140,12 +153,10 @@ def stance_chart(bars: Sequence[Bar], title: str) -> bytes:
 def opinion_map(analysis: Analysis, title: str) -> bytes:
     """Members as points on the two axes of their votes, each group outlined and named; members
     who voted too little to be grouped in grey. No names: a point is nobody in particular."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import numpy as np
-    from matplotlib import pyplot
     from scipy.spatial import ConvexHull, QhullError
+
+    pyplot = _pyplot()
 
     points = np.asarray([(x, y) for x, y, _ in analysis.positions])
     groups = np.asarray([g for _, _, g in analysis.positions])

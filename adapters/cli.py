@@ -156,7 +156,28 @@ async def cmd_results(cfg: configuration.Config, args: argparse.Namespace) -> in
         print(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
     else:
         print(text.render(results))
+    if args.chart:
+        charts = dict(results.charts)
+        await write_chart(
+            Path(args.chart), charts.get("claims.png"), "no claim has votes to show yet"
+        )
+        if "opinion-map.png" in charts:
+            await write_chart(map_path(Path(args.chart)), charts["opinion-map.png"], "")
     return 0
+
+
+def map_path(chart: Path) -> Path:
+    """Where `--chart FILE` puts the opinion map: beside FILE, `-map` added to its name."""
+    return chart.with_name(f"{chart.stem}-map{chart.suffix or '.png'}")
+
+
+async def write_chart(path: Path, png: bytes | None, why_none: str) -> None:
+    """Write a chart, and say where; with no chart, say why rather than leave an empty file."""
+    if png is None:
+        print(f"debate-bot: no chart written to {path}: {why_none}.", file=sys.stderr)
+        return
+    await asyncio.to_thread(path.write_bytes, png)
+    print(f"debate-bot: chart written to {path}", file=sys.stderr)
 
 
 async def cmd_extract(cfg: configuration.Config, args: argparse.Namespace) -> int:
@@ -220,7 +241,7 @@ async def cmd_digest(cfg: configuration.Config, args: argparse.Namespace) -> int
     else:
         print(text.render(digest))
     if args.chart:
-        await asyncio.to_thread(Path(args.chart).write_bytes, digest.chart_png or b"")
+        await write_chart(Path(args.chart), digest.chart_png, "the week has no votes to chart")
     return 0
 
 
@@ -259,6 +280,11 @@ def parser() -> argparse.ArgumentParser:
     results.add_argument("post", help="the post's number")
     results.add_argument("--community", required=True, help="console:demo, discord:<id>, ...")
     results.add_argument("--json", action="store_true", help="print JSON for other tools")
+    results.add_argument(
+        "--chart",
+        metavar="FILE",
+        help="also write the claims chart PNG to FILE, and the opinion map to FILE-map.png",
+    )
     extract = sub.add_parser("extract", help="print the draft claims a post would get")
     extract.add_argument("source", help="a text file or a link")
     extract.add_argument("--json", action="store_true", help="print JSON for other tools")

@@ -6,9 +6,10 @@ in one place (`functools.singledispatch` renderers in `bot.text` and each adapte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.analysis import MemberPlace
 from bot.digest import Digest
 from bot.domain import AuditEntry, Choice, Claim, ClaimKind, MemberVote, Poll, Post, Settings, Tally
 from bot.forecasts import Calibration
@@ -114,6 +115,15 @@ class ProposalQueue:
 class MemberSummary:
     votes: list[MemberVote]
     calibration: Calibration
+    places: list[PostPlace] = field(default_factory=list)  # recent posts with opinion groups
+
+
+@dataclass(frozen=True)
+class PostPlace:
+    """Where a member sits among a post's opinion groups: told to that member alone."""
+
+    post: Post
+    place: MemberPlace
 
 
 @dataclass(frozen=True)

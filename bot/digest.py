@@ -6,9 +6,11 @@ plain text) with the chart the `Charts` port draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from bot.analysis.report import Analysis, GroupShares
 from bot.domain import Claim, Resolution, Settings, Tally, VoteActivity
 from bot.forecasts import community_calibration
 from bot.ports import Transaction
@@ -24,12 +26,36 @@ MOST_VOTED = 8
 
 
 @dataclass(frozen=True)
+class ByGroup:
+    """How the opinion groups of a claim's post stand on it."""
+
+    groups: str  # their names, "AB"
+    consensus: GroupShares | None  # every group leans this way
+    split: GroupShares | None  # the groups take different sides
+
+    def as_json(self) -> dict[str, object]:
+        found = self.consensus or self.split
+        if found is None:
+            return {"groups": self.groups}
+        shares = [
+            {"share": round(s.value, 4), "low": round(s.low, 4), "high": round(s.high, 4)}
+            for s in found.shares
+        ]
+        return {
+            "groups": self.groups,
+            "every_group": found.stance.value if self.consensus else None,
+            "shares": dict(zip(self.groups, shares, strict=True)),
+        }
+
+
+@dataclass(frozen=True)
 class Standing:
     """A claim and where the community stood on it at the end of the week."""
 
     claim: Claim
     tally: Tally
     before: Tally | None = None  # at the start of the week, for movers
+    by_group: ByGroup | None = None  # None when the claim's post shows no opinion groups
 
     @property
     def agreement(self) -> float | None:
@@ -51,6 +77,8 @@ class Standing:
         if self.before is not None:
             entry["agreement_before"] = _round(agreement(self.before))
             entry["change"] = _round(self.change)
+        if self.by_group is not None:
+            entry["by_group"] = self.by_group.as_json()
         return entry
 
 
@@ -86,11 +114,14 @@ class Digest:
     late: bool = False
     chart_png: bytes | None = None
     voted: list[Standing] = field(default_factory=list)  # the week's most voted claims
+    standings: list[Standing] = field(default_factory=list)  # every claim voted on in the week
 
     @property
     def too_few_to_tell(self) -> bool:
-        """Members voted, yet no claim has votes enough to call an agreement or a split."""
-        return bool(self.participation.votes) and not (self.consensus or self.divisive)
+        """Members voted, yet no claim has votes enough to call an agreement or a split (on
+        a post with opinion groups, the groups themselves say there are enough)."""
+        grouped = any(s.by_group for s in self.standings)
+        return bool(self.participation.votes) and not (self.consensus or self.divisive or grouped)
 
     @property
     def quiet(self) -> bool:
@@ -161,30 +192,85 @@ async def build_digest(
         divisive=most_divisive(standings),
         movers=movers(standings),
         voted=sorted(standings, key=lambda s: s.tally.total, reverse=True)[:MOST_VOTED],
+        standings=standings,
         pending_proposals=await tx.proposals.waiting(community),
         forecasts=forecasts,
         late=late,
     )
 
 
+async def by_group(digest: Digest, analysis_of: Callable[[int], Awaitable[Analysis]]) -> Digest:
+    """The digest with its agreements and splits told by opinion group, on the posts that show
+    groups: a claim agreed on by every group rather than carried by the largest, a split between
+    groups rather than a claim that is merely close. (The groups are those of the votes as they
+    stand now, which for a digest sent late may be a little after the week's end.)"""
+    analyses = {}
+    for post_id in sorted({s.claim.post_id for s in digest.standings}):
+        analyses[post_id] = await analysis_of(post_id)
+    standings = [
+        replace(s, by_group=_by_group(s.claim, analyses[s.claim.post_id])) for s in digest.standings
+    ]
+    return replace(
+        digest,
+        standings=standings,
+        consensus=consensus(standings),
+        divisive=most_divisive(standings),
+    )
+
+
+def _by_group(claim: Claim, analysis: Analysis) -> ByGroup | None:
+    if not analysis.groups:
+        return None
+
+    def find(found: list[GroupShares]) -> GroupShares | None:
+        return next((g for g in found if g.claim.id == claim.id), None)
+
+    names = "".join(g.name for g in analysis.groups)
+    return ByGroup(names, find(analysis.consensus), find(analysis.divisive))
+
+
 def consensus(standings: list[Standing]) -> list[Standing]:
-    """Claims the community clearly agrees with, or clearly rejects, most clearly first."""
+    """Claims the community clearly agrees with, or clearly rejects, most clearly first: on a
+    post with opinion groups, those every group agrees on (group-informed consensus)."""
 
     def clearness(s: Standing) -> float:
         low, high = wilson_interval(s.tally.agree, s.tally.agree + s.tally.disagree)
         return max(low - CONSENSUS_BOUND, (1 - CONSENSUS_BOUND) - high)
 
-    clear = [s for s in standings if s.tally.total >= MIN_VOTES and clearness(s) > 0]
-    return sorted(clear, key=clearness, reverse=True)[:SHOWN]
+    every_group = [
+        (s.by_group.consensus.score, s)
+        for s in standings
+        if s.by_group is not None and s.by_group.consensus is not None
+    ]
+    clear = [
+        s
+        for s in standings
+        if s.by_group is None and s.tally.total >= MIN_VOTES and clearness(s) > 0
+    ]
+    return (_best_first(every_group) + sorted(clear, key=clearness, reverse=True))[:SHOWN]
 
 
 def most_divisive(standings: list[Standing]) -> list[Standing]:
+    """Claims the community splits on, most evenly first: on a post with opinion groups, those
+    its groups take different sides on, the widest gap first."""
+    between_groups = [
+        (s.by_group.split.score, s)
+        for s in standings
+        if s.by_group is not None and s.by_group.split is not None
+    ]
     split = [
         s
         for s in standings
-        if s.tally.total >= MIN_VOTES and divisiveness(s.tally) >= DIVISIVE_FROM
+        if s.by_group is None
+        and s.tally.total >= MIN_VOTES
+        and divisiveness(s.tally) >= DIVISIVE_FROM
     ]
-    return sorted(split, key=lambda s: divisiveness(s.tally), reverse=True)[:SHOWN]
+    close = sorted(split, key=lambda s: divisiveness(s.tally), reverse=True)
+    return (_best_first(between_groups) + close)[:SHOWN]
+
+
+def _best_first(scored: list[tuple[float, Standing]]) -> list[Standing]:
+    return [s for _, s in sorted(scored, key=lambda pair: pair[0], reverse=True)]
 
 
 def movers(standings: list[Standing]) -> list[Standing]:

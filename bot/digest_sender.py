@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.digest import Digest, build_digest
+from bot.analysis import Analysis
+from bot.digest import Digest, build_digest, by_group
 from bot.domain import DigestRecord, DigestStatus, QuietWeeks, Settings
 from bot.ports import Charts, Clock, Store
 from bot.schedule import latest_due, week_before
@@ -52,10 +53,12 @@ class DigestSender:
         charts: Charts,
         delivery: DigestDelivery,
         serves: Callable[[str], bool],
+        analysis_of: Callable[[int], Awaitable[Analysis]],
     ) -> None:
         self.store = store
         self.clock = clock
         self.charts = charts
+        self.analysis_of = analysis_of
         self.delivery = delivery
         self.serves = serves
 
@@ -86,6 +89,10 @@ class DigestSender:
             digest = await build_digest(tx, settings, start, taken.week_end, late=taken.late)
         if digest.quiet and settings.quiet_weeks is QuietWeeks.SKIP:
             return await self._save(replace(taken, status=DigestStatus.SKIPPED))
+        try:
+            digest = await by_group(digest, self.analysis_of)
+        except Exception:  # the digest goes out all the same, told without groups
+            log.exception("digest for %s: the opinion groups could not be found", record.community)
         digest = replace(digest, chart_png=await asyncio.to_thread(self.charts.digest, digest))
         delivered = set(taken.delivered)
         try:

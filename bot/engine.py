@@ -7,14 +7,15 @@ work of the store, and returns a domain value (or raises a `DebateError` and cha
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from bot import parsing, text
-from bot.analysis import Analysis, analyse
-from bot.analysis.cache import AnalysisCache
+from bot import parsing, words
+from bot.analysis import Analysis
+from bot.analysis.cache import Analyst
 from bot.answers import (
     AuditLog,
     ClaimChange,
@@ -28,13 +29,14 @@ from bot.answers import (
     PollOpened,
     PostAdded,
     PostList,
+    PostPlace,
     ProposalQueue,
     Proposed,
     VoteReceipt,
     VotesErased,
 )
 from bot.ballot_box import BallotBox, VoteRequest
-from bot.digest import Digest, build_digest
+from bot.digest import Digest, build_digest, by_group
 from bot.domain import (
     MAX_CLAIM_CHARS,
     MAX_POST_CHARS,
@@ -49,6 +51,7 @@ from bot.domain import (
     ClaimStatus,
     DigestSchedule,
     DraftClaim,
+    MemberVote,
     NewPost,
     Poll,
     Post,
@@ -71,6 +74,8 @@ from bot.ports import Charts, Clock, Fetcher, NewClaim, PlatformRoles, Store, Tr
 from bot.results import ClaimResult, Results
 from bot.rules import can_see_tallies, is_moderator, takes_votes
 from bot.schedule import week_before
+
+log = logging.getLogger(__name__)
 
 Extractor = Callable[[str], Sequence[DraftClaim]]
 NearDuplicate = Callable[[str, Sequence[tuple[Claim, str]]], Claim | None]
@@ -99,7 +104,7 @@ class Engine:
         self.charts = charts
         self.roles = roles
         self.ballot_box = BallotBox(store, clock)
-        self.analyses = AnalysisCache()
+        self.analyst = Analyst(store)
 
     # -- posts ---------------------------------------------------------------------------------
 
@@ -216,7 +221,7 @@ class Engine:
             claims = [await self._claim(tx, actor, ref) for ref in refs]
             off = [c for c in claims if c.status in (ClaimStatus.RETIRED, ClaimStatus.REJECTED)]
             if len(off) == len(claims):
-                listed = text.listed([c.ref for c in off])
+                listed = words.listed([c.ref for c in off])
                 were = _plural(len(off), "Claim {} is", "Claims {} are").format(listed)
                 raise DebateError(f"{were} already off the vote.")
             removed = [replace(c, status=ClaimStatus.RETIRED) for c in claims if c not in off]
@@ -277,7 +282,8 @@ class Engine:
                 raise DebateError(f"The poll on post {post.ref} is already closed.")
             await tx.polls.save(replace(poll, closed_at=now))
             await self._audit(tx, actor, "poll.close", f"closed the poll on {post.ref}")
-            return ClosedPoll(await self._public_results(tx, post))
+            results = await self._public_results(tx, post)
+        return ClosedPoll(await self._analysed(results))
 
     async def close_due_polls(self, serves: Callable[[str], bool]) -> list[ClosedPoll]:
         """Close every poll whose time is up, once, in the communities `serves` accepts (those
@@ -294,7 +300,7 @@ class Engine:
                     tx, system, "poll.close", f"the poll on {post.ref} closed on time"
                 )
                 closed.append(ClosedPoll(await self._public_results(tx, post), on_time=True))
-        return closed
+        return [replace(c, results=await self._analysed(c.results)) for c in closed]
 
     # -- votes ---------------------------------------------------------------------------------
 
@@ -317,11 +323,31 @@ class Engine:
             counted.tally if visible else None,
         )
 
-    async def me(self, actor: Actor) -> MemberSummary:
-        """The member's own votes and how well their forecasts have done."""
+    async def me(self, actor: Actor, *, groups: bool = True) -> MemberSummary:
+        """The member's own votes, how well their forecasts have done and (unless `groups` is
+        false, as for a list of votes alone) their place in recent posts' opinion groups."""
         async with self.store.transaction() as tx:
             votes = await tx.votes.of_member(actor.community, actor.user_id)
-        return MemberSummary(votes, member_calibration(votes))
+        places = await self._places(actor, votes) if groups else []
+        return MemberSummary(votes, member_calibration(votes), places)
+
+    async def _places(self, actor: Actor, votes: list[MemberVote]) -> list[PostPlace]:
+        """The member's place among the opinion groups of the posts they voted on last, with
+        nothing said of claims whose tallies they may not see yet."""
+        latest: dict[int, datetime] = {}
+        for vote in votes:
+            number = vote.claim.post_number
+            latest[number] = max(vote.at, latest.get(number, vote.at))
+        recent = sorted(latest, key=lambda number: latest[number], reverse=True)
+        places = []
+        for number in recent[:PLACES_SHOWN]:
+            results = await self.results(actor, str(number))
+            visible = {row.claim.id for row in results.claims if row.visible}
+            analysis = await self.analysis(results.post.id)
+            place = analysis.place_of(actor.user_id, visible) if visible else None
+            if place is not None:
+                places.append(PostPlace(results.post, place))
+        return places
 
     async def forget_me(self, actor: Actor) -> VotesErased:
         """Erase the member's votes and their history in this community."""
@@ -391,25 +417,25 @@ class Engine:
             settings = await tx.settings.get(actor.community)
             post = await self._post(tx, actor, post_ref)
             results = await self._results(tx, actor, settings, post)
-        if not analysed:
+        return await self._analysed(results) if analysed else results
+
+    async def _analysed(self, results: Results) -> Results:
+        """`results` with who agrees with whom, about the claims whose tallies they show, and
+        the charts. Should the analysis fail, the results go out without it: a closed poll's
+        results are announced whatever happens."""
+        try:
+            analysis = await self.analysis(results.post.id)
+            visible = {row.claim.id for row in results.claims if row.visible}
+            results = replace(results, analysis=analysis.shown_to(visible))
+            charts = await asyncio.to_thread(self.charts.results, results)
+        except Exception:
+            log.exception("analysing post %s failed", results.post.ref)
             return results
-        visible = {row.claim.id for row in results.claims if row.visible}
-        analysis = await self.analysis(post)
-        results = replace(results, analysis=analysis.shown_to(visible))
-        charts = await asyncio.to_thread(self.charts.results, results)
         return replace(results, charts=tuple(charts))
 
-    async def analysis(self, post: Post) -> Analysis:
+    async def analysis(self, post_id: int) -> Analysis:
         """The post's opinion analysis, from the cache while it is fresh enough."""
-        async with self.store.transaction(reading=True) as tx:
-            version = await tx.votes.version(post.id)
-        return await self.analyses.get(post.id, version, lambda: self._analyse(post))
-
-    async def _analyse(self, post: Post) -> Analysis:
-        async with self.store.transaction(reading=True) as tx:
-            claims = [c for c in await tx.claims.of_post(post.id) if c.status is ClaimStatus.ACTIVE]
-            votes = await tx.votes.of_post(post.id)
-        return await asyncio.to_thread(analyse, votes, claims)
+        return await self.analyst.of_post(post_id)
 
     async def public_results(self, community: str, post_ref: str) -> Results:
         """Results as anyone in the channel may see them: what a poll message shows."""
@@ -499,6 +525,7 @@ class Engine:
             settings = await tx.settings.get(actor.community)
             tz = settings.digest_schedule.tz if settings.digest_schedule else "UTC"
             built = await build_digest(tx, settings, week_before(end, tz), end)
+        built = await by_group(built, self.analysis)
         return replace(built, chart_png=await asyncio.to_thread(self.charts.digest, built))
 
     async def set_digest_channel(self, actor: Actor, channel: str) -> CommunitySettings:
@@ -623,6 +650,7 @@ class Engine:
         await tx.audit.add(entry)
 
 
+PLACES_SHOWN = 3  # posts `me` tells a member their opinion group in: the ones voted on last
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _LIVE_STATUSES = (ClaimStatus.DRAFT, ClaimStatus.PROPOSED, ClaimStatus.ACTIVE)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.analysis.report import Analysis
 from bot.domain import Claim, ClaimKind, Poll, Post, Tally
+
+if TYPE_CHECKING:
+    from bot.analysis.report import Analysis
 
 WILSON_Z = 1.96  # a 95% interval
 
@@ -119,6 +122,7 @@ class Results:
             },
             "voters": self.voters,
             "claims": claims,
+            **({"analysis": self.analysis.as_json()} if self.analysis is not None else {}),
         }
 
 

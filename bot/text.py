@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from functools import singledispatch
 
-from bot.analysis import Analysis
+from bot import analysis_text
+from bot.analysis_text import groups_said
 from bot.answers import (
     AuditLog,
     ClaimChange,
@@ -31,20 +32,9 @@ from bot.answers import (
     VotesErased,
 )
 from bot.digest import Digest
-from bot.domain import Choice, Claim, ClaimKind, ClaimStatus, Poll, Settings, Tally
+from bot.domain import Claim, ClaimKind, ClaimStatus, Poll, Settings, Tally
 from bot.results import ClaimResult, Results
-
-
-def count(n: int, noun: str) -> str:
-    """`1 vote`, `2 votes`."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def listed(items: list[str], shown: int = 12) -> str:
-    """`a, b and c`, or the first few and how many more."""
-    if len(items) > shown:
-        return f"{', '.join(items[:shown])} and {len(items) - shown} more"
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+from bot.words import count, listed
 
 
 def when(moment: datetime) -> str:
@@ -128,66 +118,8 @@ def results_text(r: Results, heading: str = "Results for") -> str:
     if any(row.visible and row.agreement is not None for row in r.claims):
         lines.append(DIVISIVENESS)
     if r.analysis is not None:
-        lines += analysis_lines(r.analysis)
+        lines += analysis_text.analysis_lines(r.analysis)
     return "\n".join(lines)
-
-
-def _stance(choice: Choice) -> str:
-    return "agree" if choice is Choice.AGREE else "disagree"
-
-
-def _shares(names: str, shares: list[float]) -> str:
-    return ", ".join(f"{name} {share:.0%}" for name, share in zip(names, shares, strict=False))
-
-
-def _sure(confidence: float) -> str:
-    return ">99%" if confidence > 0.99 else f"{confidence:.0%}"
-
-
-def analysis_lines(a: Analysis) -> list[str]:
-    """Who agrees with whom, in lines under a post's results. Names no member."""
-    names = "".join(g.name for g in a.groups)
-    lines = [
-        f"Who agrees with whom ({count(a.voters, 'voter')}, {a.grouped} with 7 votes or more):"
-    ]
-    if a.no_groups_because:
-        lines.append(f"  {a.no_groups_because}")
-    else:
-        sizes = ", ".join(f"{g.name} ({count(g.size, 'member')})" for g in a.groups)
-        lines.append(
-            f"  Opinion groups: {sizes}; much the same in other samples of the voters "
-            f"(stability {a.stability:.2f})."
-        )
-        for group in a.groups:
-            if group.representative:
-                lines.append(f"  What sets group {group.name} apart:")
-            lines += [
-                f"    {r.claim.ref}  {r.claim.text} — {r.in_group:.0%} of {group.name} "
-                f"{_stance(r.stance)}, {r.elsewhere:.0%} of the rest ({_sure(r.confidence)} sure)"
-                for r in group.representative
-            ]
-    if a.consensus:
-        lines.append("  Every group agrees:" if a.groups else "  Most voters agree:")
-        lines += [
-            f"    {c.claim.ref}  {c.claim.text} — {_stance(c.stance)}"
-            + (f" ({_shares(names, c.shares)})" if a.groups else f" ({c.shares[0]:.0%})")
-            for c in a.consensus
-        ]
-    if a.bridging:
-        lines.append("  Bridging claims, agreed with across the divide rather than along it:")
-        if a.consensus:
-            lines[-1] = "  Also agreed with across the divide rather than along it:"
-        lines += [
-            f"    {b.claim.ref}  {b.claim.text} — {b.score:.0%} agreement in the middle"
-            for b in a.bridging
-        ]
-    if a.divisive:
-        lines.append("  Where the groups split:")
-        lines += [
-            f"    {d.claim.ref}  {d.claim.text} — agree: {_shares(names, d.shares)}"
-            for d in a.divisive
-        ]
-    return lines
 
 
 def closed_heading(closed: ClosedPoll) -> str:
@@ -353,6 +285,11 @@ def _(summary: MemberSummary) -> str:
             f"Your forecasts: {calibration.scored} resolved, Brier score "
             f"{calibration.brier:.2f} (0 is perfect, 0.25 is a coin toss, 1 always wrong)."
         )
+    if summary.places:
+        lines.append("Your opinion groups (only you see this):")
+        for where in summary.places:
+            lines.append(f"  {analysis_text.place_sentence(where)}")
+            lines += [f"    {line}" for line in analysis_text.differences(where.place)]
     return "\n".join(lines)
 
 
@@ -446,7 +383,10 @@ def digest_text(d: Digest) -> str:
     for heading, standings in sections:
         if standings:
             lines.append(f"{heading}:")
-            lines += [f"  {s.claim.ref}  {s.claim.text} — {_share(s.agreement)}" for s in standings]
+            lines += [
+                f"  {s.claim.ref}  {s.claim.text} — {_share(s.agreement)}{groups_said(s)}"
+                for s in standings
+            ]
     if d.too_few_to_tell:
         lines.append(
             "Where the community agrees or splits: too few votes to tell yet (with a handful of "

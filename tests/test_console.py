@@ -151,6 +151,36 @@ def test_the_text_report_and_a_missing_post(db: Path) -> None:
     assert "7" in missing.stderr and "Traceback" not in missing.stderr
 
 
+def test_results_with_opinion_groups_write_both_charts(db: Path, tmp_path: Path) -> None:
+    """Sixteen members in two camps, voting in the console; `results --chart` writes the claims
+    chart to the file named and the opinion map beside it, and `--json` carries the groups."""
+    lines = ["@mod! /debate post Alliances\\\nThe alliance must spend more on defence."]
+    lines += [
+        f"@mod! /debate claim add 1 A claim about the alliance, number {n}" for n in range(10)
+    ]
+    lines.append("@mod! /debate open 1")
+    for m in range(16):
+        for n in range(1, 11):
+            split = n > 2 and (n + m) % 2 == 0
+            lines.append(f"@member{m} /debate vote 1.{n} {'disagree' if split else 'agree'}")
+    run = debate_bot("console", db=db, stdin="\n".join(lines) + "\n")
+    assert "Traceback" not in run.stdout + run.stderr
+
+    chart = tmp_path / "post-1.png"
+    report = debate_bot("results", "1", "--community", "console:demo", "--chart", str(chart), db=db)
+    assert "Opinion groups: A (8 members), B (8 members)" in report.stdout
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "post-1-map.png").read_bytes().startswith(b"\x89PNG")
+    assert f"chart written to {chart}" in report.stderr
+
+    shown = json.loads(
+        debate_bot("results", "1", "--community", "console:demo", "--json", db=db).stdout
+    )
+    groups = shown["analysis"]["groups"]
+    assert [g["size"] for g in groups] == [8, 8]
+    assert not re.search(r"member\d", json.dumps(shown["analysis"]))  # nobody named
+
+
 def test_a_malformed_setting_is_one_line_at_start_up(db: Path) -> None:
     env = {**os.environ, "DATABASE_URL": "mysql://nope"}
     run = subprocess.run(

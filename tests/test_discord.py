@@ -29,12 +29,13 @@ from adapters.discord import DebateClient, discord_client, serve
 from adapters.discord.app import point_at
 from adapters.discord.interaction import SORRY
 from adapters.fetch import WebFetcher
-from bot.domain import Actor, ClaimKind, DigestStatus, DraftClaim
+from bot.domain import Actor, Choice, ClaimKind, DigestStatus, DraftClaim
 from bot.engine import Engine
 from fakes.discord_fake import (
     DEFERRED_CHANNEL_MESSAGE,
     EPHEMERAL,
     MODAL,
+    Call,
     FakeDiscord,
     Member,
     Reply,
@@ -280,9 +281,10 @@ async def test_a_whole_debate_from_post_to_results(
 
     closed = await (await fake.command(mod, "debate-mod close", post="1")).reply()
     assert closed.ephemeral
-    announced = fake.channel_messages()[-1]
+    *_, announced, analysis = fake.channel_messages()
     assert not announced.ephemeral
     assert "Poll closed" in announced.text and "3 agree · 0 disagree · 0 pass" in announced.text
+    assert "No opinion groups yet: they need at least 12 members" in analysis.text
     await fake.until(lambda: fake.channel_messages()[0].custom_ids == [])
     assert "The poll is closed" in fake.channel_messages()[0].text
 
@@ -323,6 +325,48 @@ async def test_vote_buttons_keep_working_after_a_restart(
         Actor(f"discord:{fake.guild_id}", "x", platform_moderator=True), "1"
     )
     assert [r.tally.total for r in results.claims] == [0, 1, 1]
+
+
+async def test_results_show_opinion_groups_with_their_charts(
+    engine: Engine, bot: DebateClient, fake: FakeDiscord, mod: Member
+) -> None:
+    """Sixteen members in two camps: the results embed carries the stance chart, the analysis
+    embed the opinion map; a member's `me` tells them their own group, and no name shows."""
+    await add_post(fake, mod)
+    community = f"discord:{fake.guild_id}"
+    boss = Actor(community, "boss", platform_moderator=True)
+    for n in range(4, 11):
+        await engine.add_claim(boss, "1", f"A further claim about the alliance, number {n}")
+    await open_poll(fake, mod)
+    members = [fake.member(f"member{m}") for m in range(16)]
+    for m, someone in enumerate(members):
+        for n in range(1, 11):
+            split = n > 2 and (n + m) % 2 == 0  # even and odd members split on 3 to 10
+            choice = Choice.DISAGREE if split else Choice.AGREE
+            await engine.cast_vote(Actor(community, str(someone.id)), f"1.{n}", choice)
+
+    shown = await (await fake.command(members[0], "debate results", post="1")).reply(within=30)
+    assert shown.ephemeral and "Results · Post 1" in shown.text
+
+    def uploads() -> list[Call]:
+        return [c for c in fake.calls if c.multipart and "/webhooks/" in c.path]
+
+    await fake.until(lambda: len(uploads()) >= 2, within=30)
+    sent = uploads()
+    files = [(name, png) for call in sent for name, png in call.files]
+    assert [name for name, _ in files] == ["claims.png", "opinion-map.png"]
+    assert all(png.startswith(b"\x89PNG") for _, png in files)
+    embeds = [e for call in sent for e in call.json["embeds"]]
+    images = [e.get("image", {}).get("url") for e in embeds]
+    assert images == ["attachment://claims.png", "attachment://opinion-map.png"]
+    analysis = "\n".join(f"{e.get('title', '')}\n{e.get('description', '')}" for e in embeds)
+    assert "Opinion groups: A (8 members), B (8 members)" in analysis
+    assert "Every group agrees" in analysis and "Where the groups split" in analysis
+    assert not any(someone.name in analysis or str(someone.id) in analysis for someone in members)
+
+    mine = await (await fake.command(members[3], "debate me")).reply(within=30)
+    assert mine.ephemeral and "Your opinion groups" in mine.text
+    assert "Post 1: group " in mine.text and "(8 members)" in mine.text
 
 
 # -- moderators only ------------------------------------------------------------------------------

@@ -475,6 +475,41 @@ async def test_digest_now_goes_to_the_channel_with_its_chart(slack: Slack) -> No
     assert slack.api.of("files.completeUploadExternal")[0]["channel_id"] == slack.sender.channel
 
 
+async def test_results_show_groups_and_send_their_charts_privately_then_publicly(
+    slack: Slack,
+) -> None:
+    """Sixteen members in two camps. A member's `/debate results` shows who agrees with whom
+    only to them, with the charts in a direct message; closing posts both in the channel."""
+    await prepare_poll(slack, claims=10)
+    for m in range(16):
+        for n in range(1, 11):
+            split = n > 2 and (n + m) % 2 == 0  # even and odd members split on 3 to 10
+            choice = Choice.DISAGREE if split else Choice.AGREE
+            await slack.engine.cast_vote(Actor(COMMUNITY, f"U{m}"), f"1.{n}", choice)
+
+    answer = await slack.command("U0", "results 1", reply_to="results")
+    assert answer.status == 200
+    await slack.api.wait_for(lambda: len(slack.api.uploads) == 2, 30)
+    await slack.app.drain()
+    said = "\n".join([answer.text, *slack.replies("results")])
+    assert "Opinion groups: A (8 members), B (8 members)" in said
+    assert "Every group agrees" in said and "Where the groups split" in said
+    assert not any(f"U{m}" in said for m in range(16))
+    [opened] = slack.api.of("conversations.open")
+    assert opened["users"] == "U0"
+    uploads = slack.api.of("files.completeUploadExternal")
+    assert {u["channel_id"] for u in uploads} == {"DU0"}  # the member's own direct messages
+    assert all(png.startswith(b"\x89PNG") for png in slack.api.uploads.values())
+
+    await slack.command(MOD, "close 1")
+    await slack.api.wait_for(lambda: len(slack.api.uploads) == 4, 30)
+    await slack.app.drain()
+    channel = [u["channel_id"] for u in slack.api.of("files.completeUploadExternal")[2:]]
+    assert set(channel) == {slack.sender.channel}  # joining the channel first, for files
+    announced = texts_of(slack.api.of("chat.postMessage")[-1])
+    assert "Who agrees with whom" in announced
+
+
 async def weekly_digest_due(slack: Slack, channel: str) -> None:
     """A digest scheduled for Mondays 09:00 UTC into `channel`, with a vote to show, and the
     clock at its first Monday."""

@@ -149,6 +149,7 @@ class MemberCommands(
 
     @app_commands.command(description="Your own votes and forecasts (only you see them)")
     async def me(self, interaction: Interaction) -> None:
+        await defer(interaction)  # finding their opinion groups may take a moment
         summary = await engine_of(interaction).me(actor_of(interaction))
         await reply(interaction, messages(summary))
 

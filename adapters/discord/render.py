@@ -16,7 +16,8 @@ from typing import Any
 
 import discord
 
-from bot import text
+from bot import analysis_text, text, words
+from bot.analysis import Analysis
 from bot.answers import (
     AuditLog,
     ClaimChange,
@@ -160,10 +161,14 @@ def embeds(pages: Iterable[discord.Embed], chart: bytes | None = None) -> list[M
     """One message per embed page; a chart, when there is one, goes with the first page."""
     out = [Message(embeds=(page,)) for page in pages]
     if chart is not None and out:
-        first = out[0].embeds[0]
-        first.set_image(url="attachment://chart.png")
-        out[0] = Message(embeds=(first,), files=(("chart.png", chart),))
+        out[0] = with_image(out[0], "chart.png", chart)
     return out
+
+
+def with_image(message: Message, name: str, png: bytes) -> Message:
+    """`message` with the PNG attached and shown as its embed's image."""
+    message.embeds[0].set_image(url=f"attachment://{name}")
+    return Message(message.content, message.embeds, (*message.files, (name, png)), message.view)
 
 
 # -- posts and claims -----------------------------------------------------------------------------
@@ -263,15 +268,36 @@ def claim_detail(row: ClaimResult) -> str:
 
 
 def results_embeds(r: Results, heading: str = "Results") -> list[Message]:
-    """A post's results as embeds, one claim per field."""
-    voters = text.count(r.voters, "voter")
+    """A post's results as embeds, one claim per field, with the stance chart; then who agrees
+    with whom, with the opinion map, when the results were analysed."""
+    voters = words.count(r.voters, "voter")
     description = f"{text.poll_state(r.poll, r.closed).capitalize()} · {voters}"
     if r.post.url:
         description += f"\n<{r.post.url}>"
     if not r.claims:
         description += "\nNo claims to show."
     fields = [(claim_heading(row.claim), claim_detail(row)) for row in r.claims]
-    return embeds(paged_embeds(f"{heading} · {post_title(r.post)}", description, fields))
+    out = embeds(paged_embeds(f"{heading} · {post_title(r.post)}", description, fields))
+    charts = dict(r.charts)
+    if "claims.png" in charts:
+        out[0] = with_image(out[0], "claims.png", charts["claims.png"])
+    if r.analysis is not None:
+        title = f"Who agrees with whom · post {r.post.ref}"
+        analysis = embeds(_line_pages(title, analysis_lines(r.analysis)))
+        if "opinion-map.png" in charts:
+            analysis[0] = with_image(analysis[0], "opinion-map.png", charts["opinion-map.png"])
+        out += analysis
+    return out
+
+
+def analysis_lines(a: Analysis) -> list[str]:
+    """The shared lines, indented for a terminal, as headings and bullets in an embed."""
+    basis = analysis_text.analysis_basis(a)
+    lines = [f"*{basis[0].upper()}{basis[1:]}.*"]
+    for line in analysis_text.analysis_lines(a)[1:]:
+        said = discord.utils.escape_markdown(line.strip(), as_needed=True)
+        lines.append(f"• {said}" if line.startswith("    ") else said)
+    return lines
 
 
 @messages.register
@@ -307,6 +333,11 @@ def member_summary(summary: MemberSummary) -> list[Message]:
             f"**Your forecasts:** {calibration.scored} resolved, Brier score "
             f"{calibration.brier:.2f} (0 is perfect, 0.25 a coin toss, 1 always wrong)."
         )
+    if summary.places:
+        lines.append("**Your opinion groups** (only you see this):")
+        for where in summary.places:
+            lines.append(escaped(analysis_text.place_sentence(where), 400))
+            lines += [f"• {escaped(line, 400)}" for line in analysis_text.differences(where.place)]
     return [Message(embeds=(page,)) for page in _line_pages("Your votes", lines)]
 
 
@@ -315,7 +346,7 @@ def poll_opened(opened: PollOpened, count: int) -> list[Message]:
     verb = "Reopened" if opened.reopened else "Opened"
     said = (
         f"{verb} the poll on post {opened.post.ref} with {len(opened.claims)} claims "
-        f"in {text.count(count, 'message')} here."
+        f"in {words.count(count, 'message')} here."
     )
     undated = opened.undated_predictions
     if undated:

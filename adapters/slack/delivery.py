@@ -26,6 +26,7 @@ from bot.answers import Answer, ClosedPoll, PollOpened
 from bot.digest import Digest
 from bot.domain import Actor, Settings
 from bot.engine import Engine
+from bot.results import Results
 
 from . import render
 from .home import home_view
@@ -137,6 +138,12 @@ class Delivery:
         for message in render.messages(closed):
             await self.post_in_channel(channel, message, response_url)
         post = closed.results.post
+        if channel:
+            try:
+                for name, png in closed.results.charts:
+                    await self.upload(channel, png, f"post-{post.ref}-{name}")
+            except NotInChannel as outside:  # the results are out; only their charts are not
+                log.info("Slack: results of %s posted without charts: %s", post.ref, outside)
         for poll in self.board.of(post.community, post.ref):
             self.refresh_soon(post.community, post.ref, poll)
 
@@ -158,6 +165,17 @@ class Delivery:
         if channel and digest.chart_png and "chart" not in delivered:
             await self.upload(channel, digest.chart_png, "weekly-digest.png")
             delivered.add("chart")
+
+    async def charts_privately(self, where: Where, results: Results) -> None:
+        """The charts of results only the asker sees, in a direct message to them: Slack
+        cannot attach files to an ephemeral reply."""
+        if not results.charts:
+            return
+        opened = await self.client.conversations_open(users=where.user)
+        channel = opened["channel"]["id"]
+        for name, png in results.charts:
+            filename = f"post-{results.post.ref}-{name}"
+            await self.client.files_upload_v2(channel=channel, file=png, filename=filename)
 
     async def upload(self, channel: str, data: bytes, filename: str) -> None:
         """A file in a channel (`files_upload_v2`). Unlike messages, uploads need the bot to be
@@ -226,7 +244,7 @@ class Delivery:
     async def publish_home(self, actor: Actor) -> None:
         """The member's Home tab: the open polls, with their own votes and buttons."""
         polls = await self.engine.open_polls(actor)
-        mine = await self.engine.me(actor)
+        mine = await self.engine.me(actor, groups=False)
         await self.client.views_publish(user_id=actor.user_id, view=home_view(polls, mine.votes))
 
     async def open_post_form(self, trigger_id: str, where: Where, initial: str) -> None:

@@ -33,6 +33,7 @@ from bot.commands import Reply, execute
 from bot.domain import Actor
 from bot.engine import Engine
 from bot.errors import DebateError, OutOfDate
+from bot.results import Results
 
 from . import render
 from .delivery import Delivery, Where, ephemeral
@@ -211,6 +212,8 @@ class Inbound:
         await ack(ephemeral(first))
         if rest:
             self.delivery.later(self.delivery.answer(asker.where, rest))
+        if isinstance(reply.answer, Results):
+            self.delivery.later(self.delivery.charts_privately(asker.where, reply.answer))
 
     async def _guarded(
         self, asker: Asker, work: Callable[[Actor], Awaitable[Reply | None]]
@@ -231,8 +234,10 @@ class Inbound:
             return
         if reply.announce:
             await self.delivery.announce(reply.answer, asker.where)
-        else:
-            await self.delivery.answer(asker.where, render.messages(reply.answer))
+            return
+        await self.delivery.answer(asker.where, render.messages(reply.answer))
+        if isinstance(reply.answer, Results):
+            await self.delivery.charts_privately(asker.where, reply.answer)
 
     # -- votes ---------------------------------------------------------------------------------
 

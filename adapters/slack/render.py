@@ -19,7 +19,7 @@ from functools import singledispatch
 from typing import Any
 from urllib.parse import quote
 
-from bot import text
+from bot import analysis_text, text, words
 from bot.answers import ClosedPoll, VoteReceipt
 from bot.domain import Claim, Post
 from bot.results import ClaimResult, Results
@@ -185,7 +185,7 @@ def claim_detail(row: ClaimResult) -> str:
 
 
 def results_messages(results: Results, heading: str = "Results for") -> list[Message]:
-    voters = text.count(results.voters, "voter")
+    voters = words.count(results.voters, "voter")
     state = text.poll_state(results.poll, results.closed)
     head = [
         section(post_heading(heading, results.post)),
@@ -199,6 +199,8 @@ def results_messages(results: Results, heading: str = "Results for") -> list[Mes
     ]
     if not body:
         body = [section("No claims to show.")]
+    if results.analysis is not None:
+        body += text_sections("\n".join(analysis_text.analysis_lines(results.analysis)))
     fallback = fit(f"{heading} post {results.post.ref}: {results.post.title}", MAX_FALLBACK_CHARS)
     return paginate(head, body, fallback)
 

@@ -7,21 +7,33 @@ bot (the console, extraction) starts without loading them.
 """
 
 from bot.analysis.report import (
+    SHOWN,
     Analysis,
     BridgingClaim,
     GroupShares,
     MemberPlace,
     OpinionGroup,
     Representative,
+    Share,
     analyse,
 )
 
 __all__ = [
+    "SHOWN",
     "Analysis",
     "BridgingClaim",
     "GroupShares",
     "MemberPlace",
     "OpinionGroup",
     "Representative",
+    "Share",
     "analyse",
 ]
+
+
+def warm_up() -> None:
+    """Load numpy and scikit-learn now (the bot does it in a thread as it starts), so that the
+    first results asked for do not wait seconds for them."""
+    import sklearn.cluster
+    import sklearn.decomposition
+    import sklearn.metrics  # noqa: F401

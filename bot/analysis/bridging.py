@@ -8,8 +8,14 @@ where f is one latent factor, the axis along which the community splits, and the
 carry what the factor cannot. The intercepts are penalised more than the factors (as Community
 Notes does, 0.15 against 0.03), so agreement that follows the split is explained by the factor;
 what remains in a claim's intercept is support from both ends. Passes say nothing here and are
-left out. Fitted by alternating least squares: each member's (i_u, f_u) and each claim's
-(i_c, f_c) is a 2 x 2 linear solve, done for all of them at once with bincounts.
+left out.
+
+The factor need not be centred: with one large camp and one small, the large camp sits near
+f = 0. So a claim's bridging score is not its intercept alone but its modelled agreement at
+whichever end of the divide (`ENDS`) likes it less: high only when both ends agree.
+
+Fitted by alternating least squares: each member's (i_u, f_u) and each claim's (i_c, f_c) is a
+2 x 2 linear solve, done for all of them at once with bincounts.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ if TYPE_CHECKING:
 INTERCEPT_PENALTY = 0.15
 FACTOR_PENALTY = 0.03
 ROUNDS = 40
+ENDS = (10, 90)  # percentiles of the members' factors taken as the two ends of the divide
 
 
 @dataclass(frozen=True)
@@ -35,11 +42,17 @@ class Bridging:
     claim_factors: NDArray[np.float64]
     member_intercepts: NDArray[np.float64]
     member_factors: NDArray[np.float64]
+    ends: tuple[float, float]  # the factor at either end of the divide
 
     @property
     def scores(self) -> NDArray[np.float64]:
-        """A claim's predicted agreement for a member at the middle of the divide."""
-        return self.mean + self.claim_intercepts
+        """A claim's modelled agreement at the end of the divide that likes it less."""
+        import numpy as np
+
+        low, high = self.ends
+        at_ends = np.minimum(self.claim_factors * low, self.claim_factors * high)
+        scores: NDArray[np.float64] = self.mean + self.claim_intercepts + at_ends
+        return scores
 
     def predict(self, members: NDArray[np.int64], claims: NDArray[np.int64]) -> NDArray[np.float64]:
         """The modelled chance that each member agrees with each claim (pairs of indices)."""
@@ -75,7 +88,10 @@ def fit_bridging(values: NDArray[np.float64], seed: int = 0) -> Bridging:
             + member_factor[members] * claim_factor[claims]
         )
         mean = float((ratings - explained).sum() / (len(ratings) + INTERCEPT_PENALTY))
-    return Bridging(mean, claim_intercept, claim_factor, member_intercept, member_factor)
+    rated = np.bincount(members, minlength=n_members) > 0
+    low, high = np.percentile(member_factor[rated], ENDS) if rated.any() else (0.0, 0.0)
+    ends = (float(low), float(high))
+    return Bridging(mean, claim_intercept, claim_factor, member_intercept, member_factor, ends)
 
 
 def _solve(

@@ -9,7 +9,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.analysis.report import Analysis
+from bot.analysis.report import Analysis, analyse
+from bot.domain import ClaimStatus
+from bot.ports import Store
 
 FRESH_SECONDS = 5.0
 
@@ -46,3 +48,24 @@ class AnalysisCache:
             self.computed += 1
             self._entries[post_id] = _Entry(version, self.clock(), analysis)
             return analysis
+
+
+class Analyst:
+    """Analyses of the posts in `store`, through a cache: what results, `me` and the digest ask."""
+
+    def __init__(self, store: Store, cache: AnalysisCache | None = None) -> None:
+        self.store = store
+        self.cache = cache or AnalysisCache()
+
+    async def of_post(self, post_id: int) -> Analysis:
+        """The post's opinion analysis, from the cache while it is fresh enough."""
+        async with self.store.transaction(reading=True) as tx:
+            version = await tx.votes.version(post_id)
+        return await self.cache.get(post_id, version, lambda: self._analyse(post_id))
+
+    async def _analyse(self, post_id: int) -> Analysis:
+        """Votes on the post's live claims; removed and rejected claims take no part."""
+        async with self.store.transaction(reading=True) as tx:
+            claims = [c for c in await tx.claims.of_post(post_id) if c.status is ClaimStatus.ACTIVE]
+            votes = await tx.votes.of_post(post_id)
+        return await asyncio.to_thread(analyse, votes, claims)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.analysis.matrix import vote_matrix
 from bot.domain import Choice, Claim
+from bot.results import wilson_interval
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,11 +31,26 @@ MIN_GROUP_SIZE = 3
 # with no planted groups measured 0.10-0.39, the two real Polis conversations 0.62-0.73, two
 # planted groups among 200 members 0.66-0.94.
 MIN_STABILITY = 0.5
-SHOWN = 3  # claims per list
+SHOWN = 3  # claims per list, and claims a member is told they differ from their group on
 LEAN = 0.6  # a group leans one way on a claim when its share that way is at least this
 MIN_BRIDGING_SCORE = 0.6
 MIN_SPLIT = 0.3  # difference between two groups' agreeing shares that counts as a split
 GROUP_NAMES = "ABCDE"
+
+
+@dataclass(frozen=True)
+class Share:
+    """The share of a group's votes on a claim (passes included, as Polis counts) that take one
+    side, with its 95% interval: a group of five at 80% is not a group of fifty at 80%."""
+
+    value: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, hits: int, votes: int) -> Share:
+        low, high = wilson_interval(hits, votes)
+        return cls(hits / votes if votes else 0.5, low, high)
 
 
 @dataclass(frozen=True)
@@ -43,8 +59,8 @@ class Representative:
 
     claim: Claim
     stance: Choice
-    in_group: float
-    elsewhere: float
+    in_group: Share
+    elsewhere: Share
     confidence: float  # one-sided, of the difference
 
 
@@ -61,14 +77,14 @@ class GroupShares:
 
     claim: Claim
     stance: Choice
-    shares: list[float]  # per group: the smoothed share taking `stance`
-    score: float  # consensus: the product of the shares; split: the gap
+    shares: list[Share]  # per group, taking `stance`
+    score: float  # consensus: the product of the groups' smoothed shares; split: their gap
 
 
 @dataclass(frozen=True)
 class BridgingClaim:
     claim: Claim
-    score: float  # the modelled agreement of a member in the middle of the divide
+    score: float  # the modelled agreement at the end of the divide that likes it less
     factor: float  # how far agreement follows the divide (0: not at all)
 
 
@@ -77,7 +93,8 @@ class MemberPlace:
     """Where one member sits, for `me`: never shown to anyone else."""
 
     group: str | None
-    differs_on: list[tuple[Claim, Choice, float]]  # their vote and the group's share against it
+    group_size: int
+    differs_on: list[tuple[Claim, Choice, Share]]  # their vote; the group's share against it
 
 
 @dataclass(frozen=True)
@@ -87,15 +104,15 @@ class Analysis:
     groups: list[OpinionGroup]
     no_groups_because: str | None
     stability: float | None
-    consensus: list[GroupShares]
+    consensus: list[GroupShares]  # every claim all groups lean the same way on, strongest first
     bridging: list[BridgingClaim]
-    divisive: list[GroupShares]
+    divisive: list[GroupShares]  # every claim the groups split on, widest gap first
     positions: list[tuple[float, float, int]] = field(default_factory=list)  # x, y, group or -1
     members: dict[str, MemberPlace] = field(default_factory=dict)
 
     def shown_to(self, visible: Collection[int]) -> Analysis:
         """The analysis as someone who may see only the tallies of claims `visible` (ids) sees
-        it: nothing is said of any other claim."""
+        it: nothing is said of any other claim, nor of which member is in which group."""
 
         def keep(claim: Claim) -> bool:
             return claim.id in visible
@@ -109,7 +126,62 @@ class Analysis:
             consensus=[c for c in self.consensus if keep(c.claim)],
             bridging=[b for b in self.bridging if keep(b.claim)],
             divisive=[d for d in self.divisive if keep(d.claim)],
+            members={},
         )
+
+    def as_json(self) -> dict[str, object]:
+        """The stable JSON shape of `results --json`'s analysis. Names no member."""
+
+        def shares(values: list[Share]) -> list[dict[str, float]]:
+            return [_share_json(s) for s in values]
+
+        return {
+            "voters": self.voters,
+            "grouped": self.grouped,
+            "no_groups_because": self.no_groups_because,
+            "stability": None if self.stability is None else round(self.stability, 4),
+            "groups": [
+                {
+                    "name": g.name,
+                    "size": g.size,
+                    "representative": [
+                        {
+                            "ref": r.claim.ref,
+                            "stance": r.stance.value,
+                            "in_group": _share_json(r.in_group),
+                            "elsewhere": _share_json(r.elsewhere),
+                            "confidence": round(r.confidence, 4),
+                        }
+                        for r in g.representative
+                    ],
+                }
+                for g in self.groups
+            ],
+            "consensus": [
+                {"ref": c.claim.ref, "stance": c.stance.value, "shares": shares(c.shares)}
+                for c in self.consensus
+            ],
+            "bridging": [
+                {"ref": b.claim.ref, "score": round(b.score, 4), "factor": round(b.factor, 4)}
+                for b in self.bridging
+            ],
+            "divisive": [
+                {"ref": d.claim.ref, "gap": round(d.score, 4), "agree": shares(d.shares)}
+                for d in self.divisive
+            ],
+        }
+
+    def place_of(self, member: str, visible: Collection[int]) -> MemberPlace | None:
+        """Where `member` sits, for them alone, saying nothing of claims not `visible`; None
+        when the post shows no groups or the member has not voted on it."""
+        place = self.members.get(member)
+        if not self.groups or place is None:
+            return None
+        return replace(place, differs_on=[d for d in place.differs_on if d[0].id in visible])
+
+
+def _share_json(s: Share) -> dict[str, float]:
+    return {"share": round(s.value, 4), "low": round(s.low, 4), "high": round(s.high, 4)}
 
 
 def analyse(votes: Iterable[tuple[str, int, str]], claims: Sequence[Claim]) -> Analysis:
@@ -134,6 +206,7 @@ def analyse(votes: Iterable[tuple[str, int, str]], claims: Sequence[Claim]) -> A
     groups = _groups(stats, claims, shown) if shown is not None else []
     bridging = fit_bridging(values) if _rated(values) >= 20 else None
     consensus = _consensus(stats, claims)
+    divisive = _splits(stats, claims) if shown is not None else []
     return Analysis(
         voters=len(values),
         grouped=grouped,
@@ -141,8 +214,8 @@ def analyse(votes: Iterable[tuple[str, int, str]], claims: Sequence[Claim]) -> A
         no_groups_because=why_not,
         stability=grouping.stability if grouping is not None else None,
         consensus=consensus,
-        bridging=_bridging(bridging, claims, besides={c.claim.id for c in consensus}),
-        divisive=_splits(stats, claims) if shown is not None else [],
+        bridging=_bridging(bridging, claims, besides={c.claim.id for c in consensus + divisive}),
+        divisive=divisive,
         positions=_positions(grouping, shown),
         members=_members(matrix.members, values, labels, stats, claims, shown),
     )
@@ -176,38 +249,52 @@ def _confidence(z: float) -> float:
     return 0.5 * (1 + erf(z / sqrt(2)))
 
 
+def _share(stats: GroupStats, stance: Choice, g: int, c: int) -> Share:
+    hits = stats.agree if stance is Choice.AGREE else stats.disagree
+    return Share.of(int(hits[g, c]), int(stats.seen[g, c]))
+
+
+def _share_elsewhere(stats: GroupStats, stance: Choice, g: int, c: int) -> Share:
+    hits = stats.agree if stance is Choice.AGREE else stats.disagree
+    return Share.of(
+        int(hits[:, c].sum() - hits[g, c]), int(stats.seen[:, c].sum() - stats.seen[g, c])
+    )
+
+
 def _groups(stats: GroupStats, claims: Sequence[Claim], grouping: Grouping) -> list[OpinionGroup]:
+    """Each group with the claims where it differs most from the rest (Polis's representative
+    comments: the group's lean is significant, and so is its difference from everyone else)."""
     from bot.analysis.stats import Z_90
 
     groups = []
     for g in range(grouping.k):
         found = []
         for c, claim in enumerate(claims):
-            for stance, share, ratio, z_share, z_ratio, share_out in (
-                (Choice.AGREE, stats.pa, stats.ra, stats.pat, stats.rat, stats.pa / stats.ra),
-                (Choice.DISAGREE, stats.pd, stats.rd, stats.pdt, stats.rdt, stats.pd / stats.rd),
+            for stance, ratio, z_share, z_ratio in (
+                (Choice.AGREE, stats.ra, stats.pat, stats.rat),
+                (Choice.DISAGREE, stats.rd, stats.pdt, stats.rdt),
             ):
                 if z_share[g, c] > Z_90 and z_ratio[g, c] > Z_90:
                     strength = float(ratio[g, c] * z_ratio[g, c])
-                    found.append(
-                        (strength, claim, stance, share[g, c], share_out[g, c], z_ratio[g, c])
-                    )
+                    found.append((strength, claim, c, stance, float(z_ratio[g, c])))
         found.sort(key=lambda f: f[0], reverse=True)
-        groups.append(
-            OpinionGroup(
-                name=GROUP_NAMES[g],
-                size=int((grouping.labels == g).sum()),
-                representative=[
-                    Representative(claim, stance, float(inside), float(out), _confidence(float(z)))
-                    for _, claim, stance, inside, out, z in found[:SHOWN]
-                ],
+        representative = [
+            Representative(
+                claim,
+                stance,
+                _share(stats, stance, g, c),
+                _share_elsewhere(stats, stance, g, c),
+                _confidence(z),
             )
-        )
+            for _, claim, c, stance, z in found[:SHOWN]
+        ]
+        size = int((grouping.labels == g).sum())
+        groups.append(OpinionGroup(GROUP_NAMES[g], size, representative))
     return groups
 
 
 def _consensus(stats: GroupStats, claims: Sequence[Claim]) -> list[GroupShares]:
-    """Claims every group leans the same way on, the strongest consensus first."""
+    """Claims every group leans the same way on (group-informed consensus), strongest first."""
     found = []
     for stance, shares, product in (
         (Choice.AGREE, stats.pa, stats.consensus_agree),
@@ -215,8 +302,9 @@ def _consensus(stats: GroupStats, claims: Sequence[Claim]) -> list[GroupShares]:
     ):
         for c, claim in enumerate(claims):
             if (stats.seen[:, c] >= 2).all() and (shares[:, c] >= LEAN).all():
-                found.append(GroupShares(claim, stance, shares[:, c].tolist(), float(product[c])))
-    return sorted(found, key=lambda s: s.score, reverse=True)[:SHOWN]
+                each = [_share(stats, stance, g, c) for g in range(len(shares))]
+                found.append(GroupShares(claim, stance, each, float(product[c])))
+    return sorted(found, key=lambda s: s.score, reverse=True)
 
 
 def _splits(stats: GroupStats, claims: Sequence[Claim]) -> list[GroupShares]:
@@ -229,30 +317,27 @@ def _splits(stats: GroupStats, claims: Sequence[Claim]) -> list[GroupShares]:
         shares = stats.pa[voted, c]
         gap = float(shares.max() - shares.min())
         if gap >= MIN_SPLIT:
-            found.append(GroupShares(claim, Choice.AGREE, stats.pa[:, c].tolist(), gap))
-    return sorted(found, key=lambda s: s.score, reverse=True)[:SHOWN]
+            each = [_share(stats, Choice.AGREE, g, c) for g in range(len(stats.pa))]
+            found.append(GroupShares(claim, Choice.AGREE, each, gap))
+    return sorted(found, key=lambda s: s.score, reverse=True)
 
 
 def _bridging(
     model: object, claims: Sequence[Claim], besides: Collection[int]
 ) -> list[BridgingClaim]:
-    """Claims with a high intercept: agreed with across the divide, not along it (besides the
-    consensus claims, listed already)."""
+    """Claims agreed with at both ends of the divide, the most bridging first (besides the
+    claims listed already as agreed by every group or splitting them)."""
     if model is None:
         return []
-    import numpy as np
-
     from bot.analysis.bridging import Bridging
 
     assert isinstance(model, Bridging)
-    factors = np.abs(model.claim_factors)
-    typical = float(np.median(factors)) if len(factors) else 0.0
     found = [
         BridgingClaim(claim, float(score), float(factor))
         for claim, score, factor in zip(claims, model.scores, model.claim_factors, strict=True)
-        if score >= MIN_BRIDGING_SCORE and abs(factor) <= typical and claim.id not in besides
+        if score >= MIN_BRIDGING_SCORE and claim.id not in besides
     ]
-    return sorted(found, key=lambda b: b.score, reverse=True)[:SHOWN]
+    return sorted(found, key=lambda b: b.score, reverse=True)
 
 
 def _positions(grouping: Grouping | None, shown: Grouping | None) -> list[tuple[float, float, int]]:
@@ -273,19 +358,20 @@ def _members(
     shown: Grouping | None,
 ) -> dict[str, MemberPlace]:
     """Each member's group, and the claims where they voted against their group's clear lean."""
+    sizes = [int((labels == g).sum()) for g in range(len(stats.pa))]
     places = {}
     for row, member in enumerate(members):
         g = int(labels[row])
         if shown is None or g < 0:
-            places[member] = MemberPlace(None, [])
+            places[member] = MemberPlace(None, 0, [])
             continue
         differs = []
         for c, claim in enumerate(claims):
             vote = values[row, c]
             if vote == 1 and stats.pd[g, c] >= LEAN:
-                differs.append((claim, Choice.AGREE, float(stats.pd[g, c])))
+                differs.append((claim, Choice.AGREE, _share(stats, Choice.DISAGREE, g, c)))
             elif vote == -1 and stats.pa[g, c] >= LEAN:
-                differs.append((claim, Choice.DISAGREE, float(stats.pa[g, c])))
-        differs.sort(key=lambda d: d[2], reverse=True)
-        places[member] = MemberPlace(GROUP_NAMES[g], differs[:SHOWN])
+                differs.append((claim, Choice.DISAGREE, _share(stats, Choice.AGREE, g, c)))
+        differs.sort(key=lambda d: d[2].value, reverse=True)
+        places[member] = MemberPlace(GROUP_NAMES[g], sizes[g], differs[:SHOWN])
     return places
