@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from bot import parsing, words
+from bot import inputs, parsing, words
 from bot.analysis import Analysis
 from bot.analysis.cache import Analyst
 from bot.answers import (
@@ -64,7 +64,6 @@ from bot.errors import (
     BadInput,
     DebateError,
     NotAModerator,
-    TooLong,
     UnknownClaim,
     UnknownPost,
 )
@@ -111,18 +110,17 @@ class Engine:
     async def add_post(self, actor: Actor, source: str, title: str | None = None) -> PostAdded:
         """Bring in a post from a link or its text; extracted claims start as drafts."""
         await self.may_add_posts(actor)  # before fetching anything for them
-        source = source.strip()
-        if not source:
+        if not source.strip():
             raise BadInput("Give the post's link or paste its text after `post`.")
+        source = inputs.free_text(source, "post", MAX_POST_CHARS, lines=True)
+        title = _title(title) if title else None
         if _looks_like_url(source):
             page = await self.fetcher.fetch(source)
-            title = title or page.title or _title_of(page.text)
-            new = NewPost(title=title, text=page.text, url=page.url)
+            text = inputs.free_text(page.text, "post", MAX_POST_CHARS, lines=True)
+            title = title or _title(page.title) or _title_of(text)
+            new = NewPost(title=title, text=text, url=page.url)
         else:
             new = NewPost(title=title or _title_of(source), text=source)
-        if len(new.text) > MAX_POST_CHARS:
-            raise TooLong("post", MAX_POST_CHARS, len(new.text))
-        new = replace(new, title=_clip(new.title, MAX_TITLE_CHARS))
         drafts = await asyncio.to_thread(self.extract, new.text)
         if not drafts and not has_a_sentence(new.text):
             raise BadInput(
@@ -390,9 +388,7 @@ class Engine:
         return ClaimChanged(approved, ClaimChange.APPROVED)
 
     async def reject(self, actor: Actor, ref: str, reason: str = "") -> ClaimChanged:
-        reason = reason.strip()
-        if len(reason) > MAX_REASON_CHARS:
-            raise TooLong("reason", MAX_REASON_CHARS, len(reason))
+        reason = inputs.free_text(reason, "reason", MAX_REASON_CHARS) if reason.strip() else ""
         async with self._as_moderator(actor, "reject proposals") as tx:
             claim = await self._proposal(tx, actor, ref)
             rejected = replace(claim, status=ClaimStatus.REJECTED, reason=reason or None)
@@ -529,9 +525,9 @@ class Engine:
         return replace(built, chart_png=await asyncio.to_thread(self.charts.digest, built))
 
     async def set_digest_channel(self, actor: Actor, channel: str) -> CommunitySettings:
-        channel = channel.strip()
-        if not channel:
+        if not channel.strip():
             raise BadInput("Say which channel the digest goes to.")
+        channel = inputs.name(channel, "channel")
         return await self._change_settings(
             actor, f"digest channel set to {channel}", lambda s: replace(s, digest_channel=channel)
         )
@@ -577,10 +573,12 @@ class Engine:
         )
 
     async def set_moderator_role(self, actor: Actor, role: str | None) -> CommunitySettings:
+        role = inputs.name(role, "role") if role is not None else None
         what = f"moderator role set to {role}" if role else "moderator role cleared"
         return await self._change_settings(actor, what, lambda s: replace(s, moderator_role=role))
 
     async def add_moderator(self, actor: Actor, user_id: str) -> CommunitySettings:
+        user_id = inputs.name(user_id, "member")
         return await self._change_settings(
             actor,
             f"{user_id} made a moderator",
@@ -588,9 +586,11 @@ class Engine:
         )
 
     async def remove_moderator(self, actor: Actor, user_id: str) -> CommunitySettings:
+        user_id = inputs.name(user_id, "member")
+
         def without(settings: Settings) -> Settings:
             if user_id not in settings.moderators:
-                raise DebateError(f"{user_id} is not on this community's list of moderators.")
+                raise DebateError(f"The list of moderators here does not include {user_id}.")
             return replace(settings, moderators=settings.moderators - {user_id})
 
         return await self._change_settings(actor, f"{user_id} is no longer a moderator", without)
@@ -669,9 +669,15 @@ def _claim_text(text: str) -> str:
     text = " ".join(text.split())
     if not text:
         raise BadInput("A claim needs some text.")
-    if len(text) > MAX_CLAIM_CHARS:
-        raise TooLong("claim", MAX_CLAIM_CHARS, len(text))
-    return text
+    return inputs.free_text(text, "claim", MAX_CLAIM_CHARS)
+
+
+def _title(raw: str | None) -> str:
+    """A title as given, fit to store and show: one line, visible, not too long ("" if none)."""
+    said = " ".join((raw or "").split())
+    if not inputs.visible(said):
+        return ""
+    return _clip(inputs.free_text(said, "title", len(said)), MAX_TITLE_CHARS)
 
 
 def _title_of(text: str) -> str:
