@@ -287,6 +287,15 @@ class FakeSlackApi:
         self.joined.add(channel)
         return {"channel": {"id": channel, "is_member": True}}
 
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A direct message with one user (`users`): the bot is a member of it, as in Slack."""
+        users = str(args.get("users", ""))
+        if not users or "," in users:
+            raise Refused("users_list_not_supplied" if not users else "not_supported")
+        channel = f"D{users}"
+        self.joined.add(channel)
+        return {"channel": {"id": channel}}
+
     def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"url": f"ws://127.0.0.1:{self.port}/socket"}
 

@@ -85,6 +85,21 @@ class Delivery:
                     channel=where.channel, user=where.user, **message.payload()
                 )
 
+    async def send_privately(self, where: Where, files: list[tuple[str, bytes]]) -> None:
+        """Files for the asker alone. Slack has no ephemeral files, so they go to the asker's
+        direct messages with the bot; if Slack refuses, the asker is told."""
+        try:
+            talk = await self.client.conversations_open(users=where.user)
+            for filename, data in files:
+                await self.client.files_upload_v2(
+                    channel=talk["channel"]["id"], file=data, filename=filename
+                )
+        except SlackApiError as refused:
+            why = refused.response.get("error")
+            log.warning("Slack: could not send files to %s (%s)", where.user, why)
+            sorry = f"Slack refused to send you the file ({why}); please try again in a moment."
+            await self.answer(where, render.plain_reply(sorry))
+
     async def respond(self, url: str, payload: dict[str, Any]) -> None:
         """POST to a response URL, with the one HTTP session every answer shares."""
         body = json.dumps(payload, ensure_ascii=False).encode()
