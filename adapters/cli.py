@@ -9,6 +9,7 @@ import json
 import logging
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict
@@ -20,8 +21,8 @@ from adapters import bootstrap
 from adapters import config as configuration
 from adapters.bootstrap import Bot, LinkFetcher
 from adapters.console import Console, Speaker
-from bot import text
-from bot.domain import MAX_POST_CHARS, Actor, ClaimKind
+from bot import polis, text
+from bot.domain import MAX_POST_CHARS, Actor, ClaimKind, ClaimStatus
 from bot.errors import DebateError, UnknownPost
 from bot.extraction import extract_claims, has_a_sentence
 
@@ -141,17 +142,11 @@ def community_id(name: str) -> str:
 
 async def cmd_results(cfg: configuration.Config, args: argparse.Namespace) -> int:
     community = community_id(args.community)
-    operator = Actor(community, "operator", platform_moderator=True)
     async with opened(cfg, create=False) as bot:
         try:
-            results = await bot.engine.results(operator, args.post, analysed=True)
+            results = await bot.engine.results(operator(community), args.post, analysed=True)
         except UnknownPost:
-            print(
-                f"debate-bot: {community} has no post {args.post}; `debate-bot results` takes "
-                f"the number of one of its posts.",
-                file=sys.stderr,
-            )
-            return 1
+            return no_such_post(community, args.post, "results")
     if args.json:
         print(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -178,6 +173,56 @@ async def write_chart(path: Path, png: bytes | None, why_none: str) -> None:
         return
     await asyncio.to_thread(path.write_bytes, png)
     print(f"debate-bot: chart written to {path}", file=sys.stderr)
+
+
+def operator(community: str) -> Actor:
+    """Whoever runs the command line: they hold the database, so they act as a moderator."""
+    return Actor(community, "operator", platform_moderator=True)
+
+
+def no_such_post(community: str, post: str, command: str) -> int:
+    print(
+        f"debate-bot: {community} has no post {post}; `debate-bot {command}` takes the number "
+        "of one of its posts.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+async def cmd_import_polis(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    """One past Polis conversation as a new post; the files are read whole before anything is
+    written, so a bad one changes nothing."""
+    community = community_id(args.community)
+    conversation = await asyncio.to_thread(polis.read, Path(args.folder))
+    async with opened(cfg) as bot:
+        imported = await bot.engine.import_polis(operator(community), conversation)
+    post, statuses = imported.post, Counter(c.status for c in imported.claims)
+    notes = [f"{statuses[ClaimStatus.RETIRED]} removed"]
+    if statuses[ClaimStatus.PROPOSED]:
+        notes.append(f"{statuses[ClaimStatus.PROPOSED]} waiting for a moderator")
+    print(
+        f"Imported post {post.ref} from Polis: {post.title} — {len(imported.claims)} claims "
+        f"({', '.join(notes)}), {imported.votes} votes by {imported.members} members; "
+        "its poll is closed."
+    )
+    return 0
+
+
+async def cmd_export_polis(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    community = community_id(args.community)
+    async with opened(cfg, create=False) as bot:
+        try:
+            export = await bot.engine.export_polis(operator(community), args.post)
+        except UnknownPost:
+            return no_such_post(community, args.post, "export-polis")
+    folder = Path(args.folder)
+    await asyncio.to_thread(polis.write, export.conversation, folder)
+    c = export.conversation
+    print(
+        f"Wrote post {export.post.ref} to {folder} in Polis's format ({', '.join(polis.FILES)}): "
+        f"{len(c.comments)} comments, {len(c.votes)} votes by {len(c.participants)} participants."
+    )
+    return 0
 
 
 async def cmd_extract(cfg: configuration.Config, args: argparse.Namespace) -> int:
@@ -221,7 +266,6 @@ def read_post_file(path: Path) -> str:
 
 
 async def cmd_digest(cfg: configuration.Config, args: argparse.Namespace) -> int:
-    operator = Actor(community_id(args.community), "operator", platform_moderator=True)
     end = None
     if args.now:
         try:
@@ -235,7 +279,7 @@ async def cmd_digest(cfg: configuration.Config, args: argparse.Namespace) -> int
         if end.tzinfo is None:
             end = end.replace(tzinfo=UTC)
     async with opened(cfg, create=False) as bot:
-        digest = await bot.engine.digest(operator, end)
+        digest = await bot.engine.digest(operator(community_id(args.community)), end)
     if args.json:
         print(json.dumps(digest.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -293,6 +337,13 @@ def parser() -> argparse.ArgumentParser:
     digest.add_argument("--now", help="the end of the week, ISO time (default: now)")
     digest.add_argument("--json", action="store_true", help="print JSON for other tools")
     digest.add_argument("--chart", metavar="FILE", help="also write the chart PNG to FILE")
+    imports = sub.add_parser("import-polis", help="a Polis conversation's export as a new post")
+    imports.add_argument("folder", help="the folder with comments.csv, votes.csv, summary.csv")
+    imports.add_argument("--community", required=True, help="console:demo, discord:<id>, ...")
+    exports = sub.add_parser("export-polis", help="write a post in Polis's open data format")
+    exports.add_argument("post", help="the post's number")
+    exports.add_argument("folder", help="where the four CSV files go (made if need be)")
+    exports.add_argument("--community", required=True, help="console:demo, discord:<id>, ...")
     sub.add_parser("migrate", help="bring the database schema up to date")
     return p
 
@@ -305,6 +356,8 @@ COMMANDS: dict[
     "results": cmd_results,
     "extract": cmd_extract,
     "digest": cmd_digest,
+    "import-polis": cmd_import_polis,
+    "export-polis": cmd_export_polis,
     "migrate": cmd_migrate,
 }
 

@@ -13,6 +13,7 @@ from bot.analysis import MemberPlace
 from bot.digest import Digest
 from bot.domain import AuditEntry, Choice, Claim, ClaimKind, MemberVote, Poll, Post, Settings, Tally
 from bot.forecasts import Calibration
+from bot.polis import Conversation
 from bot.results import Results
 
 
@@ -20,6 +21,30 @@ from bot.results import Results
 class PostAdded:
     post: Post
     drafts: list[Claim]
+
+
+@dataclass(frozen=True)
+class PolisImported:
+    """A past Polis conversation, now a post with its claims, votes and closed poll (only the
+    command line imports, and words it)."""
+
+    post: Post
+    claims: list[Claim]
+    votes: int
+    members: int
+
+
+@dataclass(frozen=True)
+class PolisExport:
+    """A post in Polis's open data format, for a moderator: the files, and what they hold."""
+
+    post: Post
+    conversation: Conversation
+
+    @property
+    def filename(self) -> str:
+        """The one file chat attaches: the four CSV files zipped."""
+        return f"{self.post.ref}-polis.zip"
 
 
 @dataclass(frozen=True)
@@ -165,6 +190,7 @@ class Refusal:
 
 Answer = (
     PostAdded
+    | PolisExport
     | PostList
     | ClaimList
     | ClaimChanged

@@ -161,6 +161,10 @@ async def _results(engine: Engine, actor: Actor, rest: str) -> Reply:
     return Reply(await engine.results(actor, _one(rest, "post"), analysed=True))
 
 
+async def _export(engine: Engine, actor: Actor, rest: str) -> Reply:
+    return Reply(await engine.export_polis(actor, _one(rest, "post")))
+
+
 async def _me(engine: Engine, actor: Actor, rest: str) -> Reply:
     return Reply(await engine.me(actor))
 
@@ -287,6 +291,7 @@ SUBCOMMANDS: list[Subcommand] = [
         True,
         _digest,
     ),
+    Subcommand("export", "export <post>", "the post in Polis's format (CSV files)", True, _export),
     Subcommand("audit", "audit [n]", "recent moderator actions", True, _audit),
     Subcommand("help", "help", "this list", False, _help),
 ]

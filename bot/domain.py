@@ -141,6 +141,7 @@ class Claim:
     resolution: Resolution | None = None
     reason: str | None = None
     resolved_at: datetime | None = None
+    polis_id: int | None = None  # the comment it was in a Polis conversation, if imported
 
     @property
     def ref(self) -> str:
@@ -181,6 +182,16 @@ class VoteChange:
     voter: str
     choice: Choice
     previous: Choice | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StandingVote:
+    """A member's vote on a claim as it stands, and when they cast it."""
+
+    claim_id: int
+    voter: str
+    choice: Choice
     at: datetime
 
 

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from bot import inputs, parsing, words
+from bot import inputs, parsing, polis_posts, words
 from bot.analysis import Analysis
 from bot.analysis.cache import Analyst
 from bot.answers import (
@@ -26,6 +26,8 @@ from bot.answers import (
     CommunitySettings,
     HelpFor,
     MemberSummary,
+    PolisExport,
+    PolisImported,
     PollOpened,
     PostAdded,
     PostList,
@@ -69,6 +71,7 @@ from bot.errors import (
 )
 from bot.extraction import has_a_sentence
 from bot.forecasts import member_calibration
+from bot.polis import Conversation, moment
 from bot.ports import Charts, Clock, Fetcher, NewClaim, PlatformRoles, Store, Transaction
 from bot.results import ClaimResult, Results
 from bot.rules import can_see_tallies, is_moderator, takes_votes
@@ -477,6 +480,38 @@ class Engine:
         ]
         closed = poll is not None and not poll.is_open(now)
         return Results(post, poll, rows, voters, closed)
+
+    # -- Polis open data -----------------------------------------------------------------------
+
+    async def import_polis(self, actor: Actor, conversation: Conversation) -> PolisImported:
+        """A past Polis conversation as one new post, in one unit of work: its comments as
+        claims (those moderated out as removed claims), every participant's latest votes as a
+        pseudonymous member's, and its poll closed."""
+        url = conversation.url if conversation.url and _looks_like_url(conversation.url) else None
+        new = NewPost(_clip(conversation.topic, MAX_TITLE_CHARS), conversation.description, url)
+        first, last = conversation.span
+        now = self.clock.now()
+        async with self._as_moderator(actor, "import conversations") as tx:
+            post = await tx.posts.add(actor.community, new, actor.user_id, now)
+            claims = await tx.claims.add(post, polis_posts.new_claims(conversation), now)
+            votes = polis_posts.vote_changes(conversation, claims)
+            await tx.ballots.record(votes)
+            closed = Poll(post.id, moment(first), actor.user_id, closed_at=moment(last))
+            await tx.polls.save(closed)
+            await self._audit(
+                tx, actor, "post.import", f"imported post {post.ref} from Polis: {post.title}"
+            )
+        return PolisImported(post, claims, len(votes), len({v.voter for v in votes}))
+
+    async def export_polis(self, actor: Actor, post_ref: str) -> PolisExport:
+        """Any post in Polis's format, with the opinion groups our analysis shows; members
+        appear as participant numbers only."""
+        async with self._as_moderator(actor, "export posts") as tx:
+            post = await self._post(tx, actor, post_ref)
+            claims = await tx.claims.of_post(post.id)
+            votes = await tx.votes.standing(post.id)
+        analysis = await self.analysis(post.id)
+        return PolisExport(post, polis_posts.conversation_of(post, claims, votes, analysis))
 
     # -- forecasts -----------------------------------------------------------------------------
 

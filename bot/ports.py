@@ -29,6 +29,7 @@ from bot.domain import (
     Poll,
     Post,
     Settings,
+    StandingVote,
     Tally,
     VoteActivity,
     VoteChange,
@@ -93,6 +94,8 @@ class NewClaim:
     status: ClaimStatus
     author: str
     quote: str | None = None
+    polis_id: int | None = None  # the comment of a Polis conversation it comes from
+    at: datetime | None = None  # when it was written, if not when it is added
 
 
 # -- the repositories: one per aggregate ------------------------------------------------------
@@ -167,6 +170,10 @@ class VoteRepository(Protocol):
     async def forget(self, community: str, voter: str) -> int: ...
     async def of_post(self, post_id: int) -> list[tuple[str, int, str]]:
         """Every standing vote on the post's claims: (voter, claim id, choice)."""
+        ...
+
+    async def standing(self, post_id: int) -> list[StandingVote]:
+        """Every standing vote on the post's claims, with when it was cast."""
         ...
 
     async def version(self, post_id: int) -> int:

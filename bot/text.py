@@ -21,6 +21,7 @@ from bot.answers import (
     ClosedPoll,
     CommunitySettings,
     MemberSummary,
+    PolisExport,
     PollOpened,
     PostAdded,
     PostList,
@@ -189,6 +190,17 @@ def _(added: PostAdded) -> str:
     return (
         f"{summary} {count(len(added.drafts), 'draft claim')} to review (edit or remove them, "
         f"then `/debate open {added.post.ref}`):\n{drafts}"
+    )
+
+
+@render.register
+def _(export: PolisExport) -> str:
+    c, post = export.conversation, export.post
+    return (
+        f"Post {post.ref} in Polis's format: {count(len(c.comments), 'comment')}, "
+        f"{count(len(c.votes), 'vote')} by {count(len(c.participants), 'participant')}, "
+        f"{count(len(set(c.groups.values())), 'opinion group')}; `debate-bot export-polis "
+        f"{post.ref} <folder> --community {post.community}` writes its files."
     )
 
 

@@ -288,7 +288,7 @@ class FakeSlackApi:
         return {"channel": {"id": channel, "is_member": True}}
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The direct message channel with a member (`im:write`); the bot is in it."""
+        """A direct message with one user (`users`): the bot is a member of it, as in Slack."""
         users = str(args.get("users", ""))
         if not users or "," in users:
             raise Refused("users_list_not_supplied" if not users else "not_supported")

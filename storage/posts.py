@@ -100,7 +100,8 @@ class SqlClaims:
                 "origin": c.origin.value,
                 "status": c.status.value,
                 "author": c.author,
-                "created_at": at,
+                "created_at": c.at or at,
+                "polis_id": c.polis_id,
             }
             for i, c in enumerate(new, start=1)
         ]

@@ -58,6 +58,7 @@ def claim(row: sa.Row[Any]) -> Claim:
         resolution=Resolution(m["resolution"]) if m["resolution"] else None,
         reason=m["reason"],
         resolved_at=m["resolved_at"],
+        polis_id=m["polis_id"],
     )
 
 

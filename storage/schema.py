@@ -99,6 +99,7 @@ claims = sa.Table(
     sa.Column("resolution", sa.String(10)),
     sa.Column("reason", sa.Text),
     sa.Column("resolved_at", Time),
+    sa.Column("polis_id", sa.Integer),  # its comment id, when imported from Polis
     sa.UniqueConstraint("post_id", "number", name="uq_claims_post_number"),
     sa.CheckConstraint("kind IN ('claim', 'prediction')", name="kind"),
     sa.CheckConstraint(

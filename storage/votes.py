@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain import Choice, MemberVote, Tally, VoteActivity
+from bot.domain import Choice, MemberVote, StandingVote, Tally, VoteActivity
 from storage import rows
 from storage.rows import CLAIM_COLUMNS, votes_changed
 from storage.rows import tallies as rows_tallies
@@ -56,6 +56,14 @@ class SqlVotes:
             .where(claims.c.post_id == post_id)
         )
         return [(voter, claim_id, choice) for voter, claim_id, choice in found]
+
+    async def standing(self, post_id: int) -> list[StandingVote]:
+        found = await self.conn.execute(
+            sa.select(votes.c.claim_id, votes.c.voter, votes.c.choice, votes.c.cast_at)
+            .join(claims, claims.c.id == votes.c.claim_id)
+            .where(claims.c.post_id == post_id)
+        )
+        return [StandingVote(r.claim_id, r.voter, Choice(r.choice), r.cast_at) for r in found]
 
     async def version(self, post_id: int) -> int:
         """A number that changes whenever the post's votes do."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
+import io
 import itertools
 import json
 import sqlite3
 import time
+import zipfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,6 +32,7 @@ from adapters.discord import DebateClient, discord_client, serve
 from adapters.discord.app import point_at
 from adapters.discord.interaction import SORRY
 from adapters.fetch import WebFetcher
+from bot import polis
 from bot.domain import Actor, Choice, ClaimKind, DigestStatus, DraftClaim
 from bot.engine import Engine
 from fakes.discord_fake import (
@@ -189,6 +193,7 @@ async def test_commands_sync_with_the_schema_discord_expects(
         "approve",
         "reject",
         "settings show",
+        "export",
         "audit",
     } <= set(mod_side)
     # Discord hides the moderator commands from members, and none of them works in a DM
@@ -648,6 +653,37 @@ async def test_forecasts_and_the_weekly_digest(
     assert not said.ephemeral and "resolved true" in said.text
     mine = await (await fake.command(voters[0], "debate me")).reply()
     assert "Brier score 0.00" in mine.text
+
+
+# -- a post in Polis's format --------------------------------------------------------------------
+
+
+async def test_a_moderator_gets_a_post_in_polis_format_as_one_private_zip(
+    fake: FakeDiscord, bot: DebateClient, mod: Member
+) -> None:
+    await add_post(fake, mod)
+    await open_poll(fake, mod)
+    [poll] = fake.channel_messages()
+    ann, bob = fake.member("ann"), fake.member("bob")
+    for who, choice in ((ann, "agree"), (bob, "disagree")):
+        await (await fake.click(who, poll, vote_button(poll, "1.1", choice))).reply()
+
+    exported = await (await fake.command(mod, "debate-mod export", post="1")).reply()
+    assert exported.ephemeral and "1-polis.zip" in exported.text
+    assert [a["filename"] for a in exported.raw["attachments"]] == ["1-polis.zip"]
+    [upload] = [c for c in fake.calls if c.multipart and c.path.startswith("/webhooks/")]
+    [(name, data)] = upload.files
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert name == "1-polis.zip" and sorted(archive.namelist()) == sorted(polis.FILES)
+    files = {n: archive.read(n).decode() for n in archive.namelist()}
+    votes = list(csv.DictReader(io.StringIO(files[polis.VOTES])))
+    assert sorted((v["comment-id"], v["voter-id"], v["vote"]) for v in votes) == [
+        ("0", "0", "1"),
+        ("0", "1", "-1"),
+    ]
+    for member_id in (ann.id, bob.id, mod.id):  # members are numbers, never Discord ids
+        assert not any(str(member_id) in body for body in files.values())
+    assert [m.id for m in fake.channel_messages()] == [poll.id]  # nothing new in the channel
 
 
 # -- refusals and failures ------------------------------------------------------------------------

@@ -4,9 +4,12 @@ app served on 127.0.0.1, whose Web API client talks to a local fake Slack that r
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import socket
 import time
+import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ from adapters.bootstrap import Bot
 from adapters.config import Config
 from adapters.slack import SlackApp, serve_slack, slack_app
 from adapters.slack.render import escape
+from bot import polis
 from bot.commands import SUBCOMMANDS, execute
 from bot.domain import Actor, Choice, DigestStatus
 from bot.engine import Engine
@@ -566,6 +570,50 @@ async def test_moderators_hear_why_a_digest_could_not_be_delivered(slack: Slack)
     assert "invite it" in texts_of(alert) and "&lt;#C0PRIVATE&gt;" not in texts_of(alert)
     texts = [c for c in slack.api.of("chat.postMessage") if c["channel"] == "C0PRIVATE"]
     assert len(texts) == 1  # the text went out once, however many times the chart was tried
+
+
+# -- a post in Polis's format ------------------------------------------------------------------
+
+
+async def test_a_moderators_export_comes_as_a_zip_in_their_direct_messages(slack: Slack) -> None:
+    [poll] = await prepare_poll(slack, claims=2)
+    for user, choice in {"U1": "agree", "U2": "disagree"}.items():
+        await slack.click(user, "1.1", choice, poll, reply_to=f"v{user}")
+    await slack.app.drain()
+
+    refused = await slack.command("U1", "export 1")
+    assert refused.body["response_type"] == "ephemeral" and "Only moderators" in refused.text
+    answer = await slack.command(MOD, "export 1")
+    assert answer.body["response_type"] == "ephemeral"
+    assert "1-polis.zip" in answer.text and "direct messages" in answer.text
+    await slack.api.wait_for(lambda: bool(slack.api.of("files.completeUploadExternal")), 20)
+    await slack.app.drain()
+
+    assert [c["users"] for c in slack.api.of("conversations.open")] == [MOD]
+    [completed] = slack.api.of("files.completeUploadExternal")
+    assert completed["channel_id"] == f"D{MOD}"
+    [data] = slack.api.uploads.values()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert sorted(archive.namelist()) == sorted(polis.FILES)
+    files = {n: archive.read(n).decode() for n in archive.namelist()}
+    votes = list(csv.DictReader(io.StringIO(files[polis.VOTES])))
+    assert sorted((v["comment-id"], v["voter-id"], v["vote"]) for v in votes) == [
+        ("0", "0", "1"),
+        ("0", "1", "-1"),
+    ]
+    assert not any(user in body for body in files.values() for user in ("U1", "U2", MOD))
+
+
+async def test_a_refused_upload_of_an_export_is_said_privately(slack: Slack) -> None:
+    await prepare_poll(slack, claims=1)
+    slack.api.refuse_next("conversations.open", "missing_scope")
+    answer = await slack.command(MOD, "export 1", reply_to="export")
+    assert "1-polis.zip" in answer.text
+    await slack.api.wait_for(lambda: bool(slack.api.responses.get("export")))
+    await slack.app.drain()
+    [sorry] = slack.replies("export")
+    assert "missing_scope" in sorry and "try again" in sorry
+    assert slack.api.uploads == {}
 
 
 # -- forms, shortcut, App Home ------------------------------------------------------------------

@@ -125,5 +125,6 @@ def test_the_manifest_creates_what_the_app_listens_for() -> None:
     assert "- app_home_opened" in manifest
     scopes = set(re.findall(r"^\s+- ([a-z.:]+)\s", manifest, re.M))
     assert {"commands", "chat:write", "chat:write.public", "users:read", "files:write"} <= scopes
+    assert "im:write" in scopes  # a moderator's Polis export goes to their direct messages
     urls = set(re.findall(r"(?:url|request_url): (\S+)", manifest))
     assert len(urls) == 1 and urls.pop().endswith("/slack/events")

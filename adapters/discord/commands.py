@@ -190,7 +190,6 @@ class ModeratorCommands(
     claim = app_commands.Group(name="claim", description="Curate a post's claims")
     settings = app_commands.Group(name="settings", description="This server's debate settings")
     digest = app_commands.Group(name="digest", description="The weekly digest of the debates")
-    # export joins here as the engine gains it.
 
     @app_commands.command(
         description="Bring in a post: a link, a text file, or (up to 4,000 characters) a form"
@@ -405,6 +404,15 @@ class ModeratorCommands(
     ) -> None:
         saved = await engine_of(interaction).remove_moderator(actor_of(interaction), str(member.id))
         await reply(interaction, messages(saved))
+
+    @app_commands.command(
+        description="A post's claims and votes in Polis's format, zipped, for you"
+    )
+    @app_commands.describe(post="The post's number")
+    async def export(self, interaction: Interaction, post: Post) -> None:
+        await defer(interaction)  # the opinion groups can take a few seconds
+        exported = await engine_of(interaction).export_polis(actor_of(interaction), post)
+        await reply(interaction, messages(exported))
 
     @app_commands.command(description="Recent moderator actions and setting changes")
     @app_commands.describe(count="How many entries (default 20)")

@@ -16,7 +16,7 @@ from typing import Any
 
 import discord
 
-from bot import analysis_text, text, words
+from bot import analysis_text, polis, text, words
 from bot.analysis import Analysis
 from bot.answers import (
     AuditLog,
@@ -26,6 +26,7 @@ from bot.answers import (
     ClosedPoll,
     CommunitySettings,
     MemberSummary,
+    PolisExport,
     PollOpened,
     PostAdded,
     PostList,
@@ -56,7 +57,7 @@ COLOUR = discord.Colour.blurple()
 
 @dataclass(frozen=True)
 class Message:
-    """One Discord message to send: content, embeds, PNG files (name, bytes) and a view."""
+    """One Discord message to send: content, embeds, files (name, bytes) and a view."""
 
     content: str | None = None
     embeds: tuple[discord.Embed, ...] = ()
@@ -315,6 +316,16 @@ def closed_poll(closed: ClosedPoll) -> list[Message]:
 @messages.register
 def claim_list(listed: ClaimList) -> list[Message]:
     return results_embeds(listed.results, heading="Claims")
+
+
+@messages.register
+def polis_export(export: PolisExport) -> list[Message]:
+    """The export as one zip attached to the moderator's private answer."""
+    said = (
+        f"Post {export.post.ref} in Polis's format: {export.filename} holds "
+        f"{text.listed(list(polis.FILES))}."
+    )
+    return [Message(content=said, files=((export.filename, polis.zipped(export.conversation)),))]
 
 
 @messages.register

@@ -26,7 +26,6 @@ from bot.answers import Answer, ClosedPoll, PollOpened
 from bot.digest import Digest
 from bot.domain import Actor, Settings
 from bot.engine import Engine
-from bot.results import Results
 
 from . import render
 from .home import home_view
@@ -85,6 +84,21 @@ class Delivery:
                 await self.client.chat_postEphemeral(
                     channel=where.channel, user=where.user, **message.payload()
                 )
+
+    async def send_privately(self, where: Where, files: list[tuple[str, bytes]]) -> None:
+        """Files for the asker alone. Slack has no ephemeral files, so they go to the asker's
+        direct messages with the bot; if Slack refuses, the asker is told."""
+        try:
+            talk = await self.client.conversations_open(users=where.user)
+            for filename, data in files:
+                await self.client.files_upload_v2(
+                    channel=talk["channel"]["id"], file=data, filename=filename
+                )
+        except SlackApiError as refused:
+            why = refused.response.get("error")
+            log.warning("Slack: could not send files to %s (%s)", where.user, why)
+            sorry = f"Slack refused to send you the file ({why}); please try again in a moment."
+            await self.answer(where, render.plain_reply(sorry))
 
     async def respond(self, url: str, payload: dict[str, Any]) -> None:
         """POST to a response URL, with the one HTTP session every answer shares."""
@@ -165,17 +179,6 @@ class Delivery:
         if channel and digest.chart_png and "chart" not in delivered:
             await self.upload(channel, digest.chart_png, "weekly-digest.png")
             delivered.add("chart")
-
-    async def charts_privately(self, where: Where, results: Results) -> None:
-        """The charts of results only the asker sees, in a direct message to them: Slack
-        cannot attach files to an ephemeral reply."""
-        if not results.charts:
-            return
-        opened = await self.client.conversations_open(users=where.user)
-        channel = opened["channel"]["id"]
-        for name, png in results.charts:
-            filename = f"post-{results.post.ref}-{name}"
-            await self.client.files_upload_v2(channel=channel, file=png, filename=filename)
 
     async def upload(self, channel: str, data: bytes, filename: str) -> None:
         """A file in a channel (`files_upload_v2`). Unlike messages, uploads need the bot to be

@@ -28,12 +28,11 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot import parsing
-from bot.answers import Refusal, VoteReceipt
+from bot.answers import Answer, Refusal, VoteReceipt
 from bot.commands import Reply, execute
 from bot.domain import Actor
 from bot.engine import Engine
 from bot.errors import DebateError, OutOfDate
-from bot.results import Results
 
 from . import render
 from .delivery import Delivery, Where, ephemeral
@@ -212,8 +211,7 @@ class Inbound:
         await ack(ephemeral(first))
         if rest:
             self.delivery.later(self.delivery.answer(asker.where, rest))
-        if isinstance(reply.answer, Results):
-            self.delivery.later(self.delivery.charts_privately(asker.where, reply.answer))
+        self._send_files(asker, reply.answer)
 
     async def _guarded(
         self, asker: Asker, work: Callable[[Actor], Awaitable[Reply | None]]
@@ -234,10 +232,15 @@ class Inbound:
             return
         if reply.announce:
             await self.delivery.announce(reply.answer, asker.where)
-            return
-        await self.delivery.answer(asker.where, render.messages(reply.answer))
-        if isinstance(reply.answer, Results):
-            await self.delivery.charts_privately(asker.where, reply.answer)
+        else:
+            await self.delivery.answer(asker.where, render.messages(reply.answer))
+            self._send_files(asker, reply.answer)
+
+    def _send_files(self, asker: Asker, answer: Answer) -> None:
+        """The files an answer comes with (a Polis export), privately, after the answer."""
+        files = render.attachments(answer)
+        if files:
+            self.delivery.later(self.delivery.send_privately(asker.where, files))
 
     # -- votes ---------------------------------------------------------------------------------
 

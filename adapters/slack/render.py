@@ -19,8 +19,8 @@ from functools import singledispatch
 from typing import Any
 from urllib.parse import quote
 
-from bot import analysis_text, text, words
-from bot.answers import ClosedPoll, VoteReceipt
+from bot import analysis_text, polis, text, words
+from bot.answers import ClosedPoll, PolisExport, VoteReceipt
 from bot.domain import Claim, Post
 from bot.results import ClaimResult, Results
 
@@ -162,6 +162,30 @@ def _(results: Results) -> list[Message]:
 @messages.register
 def _(closed: ClosedPoll) -> list[Message]:
     return results_messages(closed.results, text.closed_heading(closed))
+
+
+@messages.register
+def _(export: PolisExport) -> list[Message]:
+    return plain_reply(
+        f"Post {export.post.ref} in Polis's format: {export.filename}, with "
+        f"{text.listed(list(polis.FILES))}, comes in your direct messages with debate-bot."
+    )
+
+
+@singledispatch
+def attachments(answer: object) -> list[tuple[str, bytes]]:
+    """Files (name, bytes) that come with an answer, for the asker alone."""
+    return []
+
+
+@attachments.register
+def _(export: PolisExport) -> list[tuple[str, bytes]]:
+    return [(export.filename, polis.zipped(export.conversation))]
+
+
+@attachments.register
+def _(results: Results) -> list[tuple[str, bytes]]:
+    return [(f"post-{results.post.ref}-{name}", png) for name, png in results.charts]
 
 
 # -- results ----------------------------------------------------------------------------------

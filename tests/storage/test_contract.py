@@ -18,6 +18,7 @@ from bot.domain import (
     NewPost,
     Poll,
     Settings,
+    StandingVote,
     Visibility,
     VoteChange,
 )
@@ -250,3 +251,47 @@ async def test_each_claim_has_its_tally_as_it_stood_at_its_own_moment(store: Sql
         stood = await tx.votes.tallies_when({c1: later, c2: later + timedelta(seconds=1)})
     assert (stood[c1].agree, stood[c1].disagree) == (1, 0)  # the change came at `later`
     assert (stood[c2].agree, stood[c2].disagree) == (0, 1)
+
+
+async def test_a_claim_keeps_its_polis_comment_id_and_the_time_it_was_written(
+    store: SqlStore,
+) -> None:
+    written = T0 - timedelta(days=3000, microseconds=250)
+    imported = NewClaim(
+        "From Polis",
+        ClaimKind.CLAIM,
+        ClaimOrigin.MEMBER,
+        ClaimStatus.ACTIVE,
+        "polis-7",
+        polis_id=12,
+        at=written,
+    )
+    async with store.transaction() as tx:
+        post = await tx.posts.add("console:a", NewPost("P", "text"), "mod", T0)
+        added = await tx.claims.add(post, [imported, draft("ours")], T0)
+    async with store.transaction() as tx:
+        again = await tx.claims.of_post(post.id)
+    assert again == added
+    assert [(c.polis_id, c.created_at) for c in again] == [(12, written), (None, T0)]
+
+
+async def test_standing_votes_of_a_post_come_with_when_they_were_cast(store: SqlStore) -> None:
+    c1, c2 = await _open_post_with_claims(store)
+    later = T0 + timedelta(hours=1, milliseconds=5)
+    async with store.transaction() as tx:
+        other = await tx.posts.add("console:a", NewPost("Q", "text"), "mod", T0)
+        [elsewhere] = await tx.claims.add(other, [draft("x", ClaimStatus.ACTIVE)], T0)
+        await tx.ballots.record(
+            [
+                VoteChange(c1, "ann", Choice.AGREE, None, T0),
+                VoteChange(c1, "ann", Choice.PASS, Choice.AGREE, later),
+                VoteChange(c2, "bob", Choice.DISAGREE, None, T0),
+                VoteChange(elsewhere.id, "ann", Choice.AGREE, None, T0),
+            ]
+        )
+    async with store.transaction() as tx:
+        standing = await tx.votes.standing((await tx.claims.by_ids([c1]))[0].post_id)
+    assert sorted(standing, key=lambda v: v.claim_id) == [
+        StandingVote(c1, "ann", Choice.PASS, later),
+        StandingVote(c2, "bob", Choice.DISAGREE, T0),
+    ]
