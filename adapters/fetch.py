@@ -21,10 +21,9 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from trafilatura.settings import Document
 from yarl import URL
 
+from adapters.addresses import IPAddress, is_public_address, never_a_web_server
 from bot.errors import LinkRefused
 from bot.ports import FetchedPage
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 WEB_SCHEMES = frozenset({"http", "https"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -36,49 +35,10 @@ DEFAULT_USER_AGENT = "debate-bot/0.1 (+fetches posts that moderators bring in fo
 
 PASTE_TEXT = "paste the post's text instead"
 
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
-
 
 def _refused(problem: str, instead: str = PASTE_TEXT) -> LinkRefused:
     """One sentence: what is wrong with the link, then what the moderator can do instead."""
     return LinkRefused(f"{problem}; {instead}.")
-
-
-# --- which addresses may be fetched ---------------------------------------------------------------
-
-
-def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address stands for on the wire (mapped, NAT64, 6to4, compatible)."""
-    if isinstance(address, ipaddress.IPv4Address):
-        return None
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if address in _NAT64 or address in _IPV4_COMPATIBLE:
-        return ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)
-    return address.sixtofour
-
-
-def is_public_address(address: IPAddress) -> bool:
-    """Whether an address is on the public internet, so fetching it cannot reach a private network.
-
-    `is_global` alone is not enough: it counts multicast and IPv6 site-local as global, and an IPv6
-    address can carry a private IPv4 address inside it (`::ffff:10.0.0.1`).
-    """
-    embedded = _embedded_ipv4(address)
-    if embedded is not None and not is_public_address(embedded):
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return True  # The mapped IPv4 address is what gets connected to, and it is public.
-    if isinstance(address, ipaddress.IPv6Address) and address.is_site_local:
-        return False
-    return address.is_global and not address.is_multicast
-
-
-def _never_a_web_server(address: IPAddress) -> bool:
-    """Unspecified and multicast addresses serve no page, so even `allow_private` refuses them."""
-    target = _embedded_ipv4(address) or address
-    return target.is_unspecified or target.is_multicast
 
 
 # --- the link itself ------------------------------------------------------------------------------
@@ -244,7 +204,7 @@ class WebFetcher:
     def _check_addresses(self, addresses: list[IPAddress]) -> None:
         if not addresses:
             raise _refused("The site could not be found", f"check the link or {PASTE_TEXT}")
-        if any(_never_a_web_server(address) for address in addresses):
+        if any(never_a_web_server(address) for address in addresses):
             raise _refused("That link points at an address no web server uses")
         if not self.allow_private and not all(map(is_public_address, addresses)):
             raise _refused("That link points at a private network address")

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from adapters.fetch import WebFetcher, is_public_address
+from adapters.addresses import NOT_GLOBALLY_REACHABLE, is_public_address
+from adapters.fetch import WebFetcher
 from bot.errors import LinkRefused
 
 TITLE = "Kosovo: the north will not hold"
@@ -611,3 +612,24 @@ def test_public_addresses(address: str) -> None:
 )
 def test_non_public_addresses(address: str) -> None:
     assert not is_public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("block", NOT_GLOBALLY_REACHABLE, ids=str)
+def test_no_address_the_registries_call_not_globally_reachable_is_public(
+    block: ipaddress.IPv4Network | ipaddress.IPv6Network,
+) -> None:
+    """Every block of the IANA special-purpose registries that is not globally reachable, at
+    its first, middle and last address (64:ff9b:1::/48, local-use NAT64, among them)."""
+    first, last = int(block.network_address), int(block.broadcast_address)
+    for n in (first, (first + last) // 2, last):
+        address = type(block.network_address)(n)
+        if block.version == 6 and address.ipv4_mapped is not None:
+            continue  # judged by the IPv4 address it maps, as the next test shows
+        assert not is_public_address(address), address
+
+
+def test_local_use_nat64_is_refused_though_python_calls_it_global() -> None:
+    address = ipaddress.ip_address("64:ff9b:1::808:808")  # 8.8.8.8 through a local NAT64
+    assert not is_public_address(address)
+    assert is_public_address(ipaddress.ip_address("64:ff9b::808:808"))  # the well-known one
+    assert not is_public_address(ipaddress.ip_address("::ffff:192.168.1.1"))
