@@ -725,6 +725,70 @@ async def test_a_bad_signature_or_an_old_timestamp_gets_401_and_changes_nothing(
     assert (len(slack.api.calls), len(slack.api.responses)) == (calls, responses)
 
 
+async def raw_post(slack: Slack, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    async with slack.http.post(slack.url, data=body, headers=headers) as answer:
+        return answer.status, await answer.text()
+
+
+@pytest.mark.parametrize("timestamp", ["abc", "", "1.5e9", "9" * 400, "１２３", " 12"])
+async def test_a_timestamp_that_is_no_whole_number_is_401_not_a_crash(
+    slack: Slack, timestamp: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = slack.sender.command(MOD, "posts").body
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": "v0=" + "0" * 64,
+    }
+    status, _ = await raw_post(slack, body.encode(), headers)
+    assert status == 401
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_flood_of_forged_requests_is_one_short_log_line(
+    slack: Slack, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = "text=" + "x" * 100_000 + "\nINFO forged log line"
+    caplog.set_level("INFO")
+    for _ in range(50):
+        request = SlackRequest(forged, "application/x-www-form-urlencoded")
+        status, _ = await raw_post(slack, forged.encode(), request.headers("not-the-secret"))
+        assert status == 401
+    assert slack.app.refusals.refused == 50
+    lines = [r for r in caplog.records if "Slack endpoint" in r.getMessage()]
+    assert len(lines) == 1 and len(lines[0].getMessage()) < 200
+    assert "forged log line" not in caplog.text and "xxxxxxxx" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("payload=not-json", "application/x-www-form-urlencoded"),
+        ("payload=%5B1%2C2%5D", "application/x-www-form-urlencoded"),  # a JSON list
+        ("[1, 2]", "application/json"),
+        ("{not json", "application/json"),
+    ],
+)
+async def test_a_signed_body_slack_would_never_send_is_400(
+    slack: Slack, body: str, content_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    request = SlackRequest(body, content_type)
+    status, _ = await raw_post(slack, body.encode(), request.headers(SECRET))
+    assert status == 400
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_body_that_is_not_utf8_is_400(slack: Slack) -> None:
+    raw = b"payload=%7B%7D\xff\xfe"
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": str(int(time.time())),
+        "X-Slack-Signature": "v0=" + "0" * 64,
+    }
+    status, _ = await raw_post(slack, raw, headers)
+    assert status == 400
+
+
 async def test_a_retried_delivery_counts_once(slack: Slack) -> None:
     [poll] = await prepare_poll(slack, claims=1)
     agree = slack.sender.click("U1", "vote:agree", "1.1", message=poll, reply_to="first")

@@ -26,12 +26,14 @@ from bot.domain import Actor, Settings
 from bot.engine import Engine
 
 from .delivery import Delivery
+from .guard import RefusalLog, guard
 from .inbound import Inbound
 from .members import Members
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"
 
 BOLT_SETTINGS: dict[str, Any] = {
     "process_before_response": True,  # our listeners ack themselves once the work is done
@@ -84,13 +86,18 @@ class SlackApp:
         )
         self.inbound = Inbound(engine, self.members, self.delivery, ack_budget=ack_budget)
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret, **BOLT_SETTINGS)
+        self.refusals = RefusalLog()
+        self._signing_secret = signing_secret
         self.inbound.listen(self.app)
         self._web_app: web.Application | None = None
 
     def web_app(self) -> web.Application:
         """The aiohttp application for HTTP mode: Slack's request URL and a health check."""
         if self._web_app is None:
-            self._web_app = self.app.web_app(path="/slack/events")
+            self._web_app = self.app.web_app(path=EVENTS_PATH)
+            self._web_app.middlewares.append(
+                guard(self._signing_secret, EVENTS_PATH, self.refusals)
+            )
             self._web_app.router.add_get("/healthz", _healthz)
         return self._web_app
 
