@@ -9,6 +9,7 @@ so a poll closed a moment ago refuses the vote even from another process.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,15 @@ from bot.domain import Ballot, Choice, Settings, Tally, VoteChange
 from bot.errors import DebateError, UnknownClaim
 from bot.ports import ClaimKey, Clock, Store
 from bot.rules import why_not_votable
+
+log = logging.getLogger(__name__)
+
+
+class NotSaved(DebateError):
+    """The database could not take the vote, even on a second try."""
+
+    def __init__(self) -> None:
+        super().__init__("Your vote could not be saved just now; please vote again in a moment.")
 
 
 @dataclass(frozen=True)
@@ -78,9 +88,10 @@ class BallotBox:
             del self._waiting[: self._max_batch]
             outcomes: Sequence[CountedVote | BaseException]
             try:
-                outcomes = await self._commit([request for request, _ in batch])
-            except Exception as error:  # the store failed: no vote of the batch was counted
-                outcomes = [error] * len(batch)
+                outcomes = await self._commit_once_more_if_cut([request for request, _ in batch])
+            except Exception:  # the store failed: no vote of the batch was counted
+                log.exception("votes: a batch of %d could not be saved", len(batch))
+                outcomes = [NotSaved()] * len(batch)
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 if future.done():  # the caller gave up waiting
                     continue
@@ -89,11 +100,25 @@ class BallotBox:
                 else:
                     future.set_result(outcome)
 
+    async def _commit_once_more_if_cut(
+        self, requests: Sequence[VoteRequest]
+    ) -> list[CountedVote | DebateError]:
+        """Commit the batch; should the database connection fail, once more on a fresh one.
+        That is safe: a batch that failed wrote nothing, and one whose commit went through
+        unacknowledged changes nothing the second time (each vote is already as asked)."""
+        try:
+            return await self._commit(requests)
+        except Exception as error:
+            if not self._store.transient(error):
+                raise
+            log.warning("votes: the database connection failed (%s); trying again", _short(error))
+            return await self._commit(requests)
+
     async def _commit(self, requests: Sequence[VoteRequest]) -> list[CountedVote | DebateError]:
         now = self._clock.now()
         async with self._store.transaction() as tx:
             ballots = await tx.ballots.ballots(r.key for r in requests)
-            current = await tx.ballots.current(
+            current = await tx.ballots.held(
                 (ballots[r.key].claim.id, r.voter) for r in requests if r.key in ballots
             )
             settings = {c: await tx.settings.get(c) for c in {r.community for r in requests}}
@@ -108,9 +133,14 @@ class BallotBox:
                     decided.append(why_not_votable(ballot, now, r.ref) or UnknownClaim(r.ref))
                     continue
                 key = (ballot.claim.id, r.voter)
-                change = VoteChange(ballot.claim.id, r.voter, r.choice, current.get(key), now)
-                current[key] = r.choice
-                decided.append(change)
+                stored = current.get(key)
+                if stored is not None and stored[1] > now:  # a later click, saved elsewhere
+                    choice, at = stored
+                    decided.append(VoteChange(ballot.claim.id, r.voter, choice, choice, at))
+                    continue
+                previous = stored[0] if stored is not None else None
+                decided.append(VoteChange(ballot.claim.id, r.voter, r.choice, previous, now))
+                current[key] = (r.choice, now)
             changes = [d for d in decided if isinstance(d, VoteChange)]
             await tx.ballots.record([c for c in changes if c.choice != c.previous])
             tallies = await tx.votes.tallies(c.claim_id for c in changes)
@@ -120,3 +150,9 @@ class BallotBox:
             else CountedVote(d, ballots[r.key], tallies[d.claim_id], settings[r.community])
             for d, r in zip(decided, requests, strict=True)
         ]
+
+
+def _short(error: BaseException) -> str:
+    """An error in one short line, for a log that must not fill with tracebacks."""
+    said = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {said}"[:200]

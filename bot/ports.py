@@ -160,6 +160,14 @@ class BallotRepository(Protocol):
         """The standing votes of (claim id, voter) pairs that have one."""
         ...
 
+    async def held(
+        self, pairs: Iterable[tuple[int, str]]
+    ) -> dict[tuple[int, str], tuple[Choice, datetime]]:
+        """The standing votes (choice, cast at) of (claim id, voter) pairs that have one, each
+        pair held until the transaction ends: another process changing the same member's vote
+        on the same claim waits, so each reads the vote the other left."""
+        ...
+
     async def record(self, changes: Sequence[VoteChange]) -> None: ...
 
 
@@ -238,6 +246,11 @@ class Store(Protocol):
     def transaction(self, *, reading: bool = False) -> AbstractAsyncContextManager[Transaction]:
         """A unit of work that commits when the block ends and rolls back if it raises.
         `reading` promises it writes nothing, so it need not wait for writers or hold them up."""
+        ...
+
+    def transient(self, error: BaseException) -> bool:
+        """Whether `error` is the database connection failing (cut, restarted, a deadlock), so
+        that the same unit of work may succeed if tried again, rather than a fault of the work."""
         ...
 
     async def close(self) -> None: ...

@@ -69,6 +69,43 @@ class SqlBallots:
             if (r.claim_id, r.voter) in wanted
         }
 
+    async def held(
+        self, pairs: Iterable[tuple[int, str]]
+    ) -> dict[tuple[int, str], tuple[Choice, datetime]]:
+        wanted = sorted(set(pairs))
+        if not wanted:
+            return {}
+        if self.conn.dialect.name == "postgresql":
+            await self._lock(wanted)
+        # (SQLite lets one writer in at a time: the transaction that writes is alone already.)
+        found = await self.conn.execute(
+            sa.select(votes.c.claim_id, votes.c.voter, votes.c.choice, votes.c.cast_at).where(
+                votes.c.claim_id.in_({c for c, _ in wanted}),
+                self._one_of(votes.c.voter, {v for _, v in wanted}),
+            )
+        )
+        keep = set(wanted)
+        return {
+            (r.claim_id, r.voter): (Choice(r.choice), r.cast_at)
+            for r in found
+            if (r.claim_id, r.voter) in keep
+        }
+
+    async def _lock(self, pairs: list[tuple[int, str]]) -> None:
+        """PostgreSQL advisory locks on each (claim, voter), held to the end of the transaction,
+        taken in one order by every process so that two batches never wait on each other."""
+        claim_ids = sa.bindparam(
+            "claims", [c for c, _ in pairs], type_=postgresql.ARRAY(sa.Integer)
+        )
+        voters = sa.bindparam("voters", [v for _, v in pairs], type_=postgresql.ARRAY(sa.String))
+        await self.conn.execute(
+            sa.text(
+                "SELECT pg_advisory_xact_lock(k.claim_id, hashtext(k.voter)) FROM ("
+                " SELECT claim_id, voter FROM unnest(:claims, :voters) AS u(claim_id, voter)"
+                " ORDER BY claim_id, hashtext(voter) OFFSET 0) AS k"  # OFFSET 0: keep the order
+            ).bindparams(claim_ids, voters)
+        )
+
     def _one_of(self, column: sa.Column[str], values: Iterable[str]) -> sa.ColumnElement[bool]:
         """`column IN values` with a single bound parameter, however many values there are.
 

@@ -139,8 +139,32 @@ class SqlStore:
             async with conn.begin():
                 yield SqlTransaction(conn)
 
+    def transient(self, error: BaseException) -> bool:
+        for cause in _causes(error):
+            if isinstance(cause, sa.exc.DBAPIError) and cause.connection_invalidated:
+                return True
+            if type(cause).__name__ in TRANSIENT_ERRORS or isinstance(cause, ConnectionError):
+                return True
+        return False
+
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+# Driver errors that say the connection or the transaction's luck failed, not the statement:
+# asyncpg's, by name, so that SQLite-only installs need not import it.
+TRANSIENT_ERRORS = frozenset(
+    {
+        "ConnectionDoesNotExistError",
+        "ConnectionFailureError",
+        "AdminShutdownError",
+        "CrashShutdownError",
+        "CannotConnectNowError",
+        "DeadlockDetectedError",
+        "SerializationError",
+        "InterfaceError",
+    }
+)
 
 
 def _causes(error: BaseException) -> list[BaseException]:

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import socket
+import sqlite3
 import time
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -341,6 +342,43 @@ async def test_a_full_debate_with_button_clicks_from_three_members(slack: Slack)
     assert late.status == 200
     await slack.app.drain()
     assert "closed" in slack.replies("late")[0]
+
+
+async def test_a_vote_click_gets_its_200_only_once_the_vote_is_saved(
+    make_slack: SlackFactory, tmp_path: Path
+) -> None:
+    """Slack never resends a click it got a 200 for: so the 200 waits for the commit. Another
+    writer holds the database for half a second; the click's answer waits with it."""
+    slack = await make_slack(ack_budget=2.0)
+    [poll] = await prepare_poll(slack, claims=1)
+    writer = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    click = asyncio.create_task(slack.click("U1", "1.1", "agree", poll, reply_to="r"))
+    await asyncio.sleep(0.5)
+    assert not click.done()  # no 200 while the vote cannot be saved
+    writer.execute("ROLLBACK")
+    assert (await click).status == 200
+    saved = sqlite3.connect(tmp_path / "s.db").execute("SELECT voter, choice FROM votes")
+    assert saved.fetchall() == [("U1", "agree")]  # durable at the moment of the 200
+    assert slack.app.inbound.acked_before_commit == 0
+    writer.close()
+
+
+async def test_a_commit_slower_than_slacks_3_s_is_acknowledged_first_and_counted(
+    make_slack: SlackFactory, tmp_path: Path
+) -> None:
+    slack = await make_slack(ack_budget=0.3)
+    [poll] = await prepare_poll(slack, claims=1)
+    writer = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    click = await slack.click("U1", "1.1", "agree", poll, reply_to="r")
+    assert click.status == 200  # within the budget, though the vote is not saved yet
+    assert slack.app.inbound.acked_before_commit == 1
+    assert slack.replies("r") == []
+    writer.execute("ROLLBACK")
+    await slack.app.drain()
+    assert "counted: agree" in slack.replies("r")[0]  # the receipt carries the outcome
+    writer.close()
 
 
 async def test_changing_a_vote_and_tallies_shown_after_voting(slack: Slack) -> None:

@@ -4,7 +4,7 @@ a line of the shared `/debate` grammar) and hands the answer to `Delivery`.
 Every listener answers Slack within its 3 seconds. A command's work runs while the listener waits
 up to `ack_budget`: if it is done by then the answer goes back with the acknowledgement, otherwise
 Slack gets "Working on it…" and the answer follows through the `response_url`. A vote click is
-acknowledged at once and answered once its vote is committed (see `on_vote`). Replies to a
+acknowledged once its vote is committed (see `on_vote`). Replies to a
 member's own action are ephemeral; only opened polls, results and digests go to the channel.
 """
 
@@ -174,6 +174,7 @@ class Inbound:
         self.delivery = delivery
         self.ack_budget = ack_budget
         self.deliveries = Deliveries()
+        self.acked_before_commit = 0  # vote clicks answered before their commit, for metrics
 
     def listen(self, app: AsyncApp) -> None:
         app.use(self.deliveries)
@@ -245,22 +246,30 @@ class Inbound:
     # -- votes ---------------------------------------------------------------------------------
 
     async def on_vote(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        """A button click is acknowledged at once and answered once its vote is committed.
-
-        The member's confirmation is the ephemeral receipt, sent only after the commit; the ack
-        only tells Slack the click arrived. So a click never waits for the disk, and however
-        many arrive together they share one commit. What the vote needs is taken from the
-        payload now, so the payload is not kept while the vote waits.
+        """A button click is acknowledged once its vote is committed: Slack does not resend a
+        click it got a 200 for, so a 200 before the commit could lose the vote to a crash.
+        Group commit keeps that wait to tens of milliseconds however many click together. Only
+        a commit that cannot finish within the ack budget (Slack allows 3 s) is acknowledged
+        first; its receipt then carries the outcome, and `acked_before_commit` counts it. What
+        the vote needs is taken from the payload now, so the payload is not kept meanwhile.
         """
-        await ack()
         asker = Asker.from_interaction(body, context)
         action = (body.get("actions") or [{}])[0]
         ref = str(action.get("value", ""))
         choice = str(action.get("action_id", "")).removeprefix(VOTE_ACTION)
         clicked = self._clicked_poll_message(asker, body)
-        self.delivery.later(self._vote(asker, ref, choice, clicked))
+        cast = asyncio.ensure_future(self._cast(asker, ref, choice, clicked))
+        if not await self._in_time(cast):
+            self.acked_before_commit += 1
+            log.warning(
+                "Slack: a vote took over %.1f s to commit; acknowledged first", self.ack_budget
+            )
+        await ack()
+        self.delivery.later(self._answer_vote(asker, cast, clicked))
 
-    async def _vote(self, asker: Asker, ref: str, choice: str, clicked: PollMessage | None) -> None:
+    async def _cast(
+        self, asker: Asker, ref: str, choice: str, clicked: PollMessage | None
+    ) -> Reply | None:
         """A click is a vote, as `/debate vote <ref> <choice>` is, with no line to parse. A click
         on a poll message that is out of date (its poll closed, its claim retired, perhaps while
         this process was down) is refused, and the message redrawn as things stand."""
@@ -274,7 +283,13 @@ class Inbound:
                     self.delivery.refresh_soon(asker.community, stale.post_ref, known)
                 raise
 
-        reply = await self._guarded(asker, cast)
+        return await self._guarded(asker, cast)
+
+    async def _answer_vote(
+        self, asker: Asker, cast: asyncio.Future[Reply | None], clicked: PollMessage | None
+    ) -> None:
+        """The member's receipt, privately, and the poll message redrawn if the vote moved it."""
+        reply = await cast
         if reply is None:
             return
         if asker.in_home:
