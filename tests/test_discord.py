@@ -33,6 +33,7 @@ from adapters.discord.app import point_at
 from adapters.discord.interaction import SORRY
 from adapters.fetch import WebFetcher
 from bot import polis
+from bot.ballot_box import NotSaved
 from bot.domain import Actor, Choice, ClaimKind, DigestStatus, DraftClaim
 from bot.engine import Engine
 from fakes.discord_fake import (
@@ -707,7 +708,7 @@ async def test_refusals_and_failures_reach_the_member_privately(
     await db.close()  # the database goes away under the bot
     await asyncio.to_thread(move_away, tmp_path, "d.db*")
     broken = await (await fake.click(ann, poll, vote_button(poll, "1.1", "agree"))).reply()
-    assert broken.ephemeral and broken.text == SORRY
+    assert broken.ephemeral and broken.text == NotSaved().message  # one sentence, no trace
     broken = await (await fake.command(ann, "debate results", post="1")).reply()
     assert broken.ephemeral and broken.text == SORRY
 

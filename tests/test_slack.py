@@ -314,10 +314,11 @@ async def test_a_full_debate_with_button_clicks_from_three_members(slack: Slack)
         "vote:pass",
     ]
     votes = {"U1": "agree", "U2": "agree", "U3": "disagree"}
-    for user, choice in votes.items():
-        answer = await slack.click(user, "1.1", choice, poll, reply_to=f"click-{user}")
-        assert answer.status == 200
-    await slack.click("U1", "1.2", "pass", poll, reply_to="click-U1-2")
+    answers = await asyncio.gather(  # a burst of clicks, as members click together
+        *(slack.click(u, "1.1", c, poll, reply_to=f"click-{u}") for u, c in votes.items()),
+        slack.click("U1", "1.2", "pass", poll, reply_to="click-U1-2"),
+    )
+    assert [a.status for a in answers] == [200] * 4
     await slack.app.drain()
 
     for user, choice in votes.items():  # each member hears privately about their own vote
