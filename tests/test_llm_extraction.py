@@ -21,6 +21,7 @@ import pytest
 
 from adapters.bootstrap import claim_extractor
 from adapters.config import Config, ConfigError, load
+from adapters.llm import ChatCompletions
 from bot import text
 from bot.domain import ClaimKind
 from bot.extraction import extract_claims
@@ -126,11 +127,11 @@ FAILURES = {
 }
 
 
-@pytest.mark.parametrize("knobs", list(FAILURES), ids=list(FAILURES))
+@pytest.mark.parametrize("failure", list(FAILURES))
 async def test_a_failing_model_is_replaced_by_the_offline_extractor_with_one_warning(
-    knobs: str, caplog: pytest.LogCaptureFixture
+    failure: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings, why = FAILURES[knobs]
+    settings, why = FAILURES[failure]
     caplog.set_level(logging.DEBUG)
     async with FakeLlm(**settings) as fake:
         extracted = await extractor_for(fake).extract(POST)
@@ -178,6 +179,12 @@ async def test_a_model_that_is_not_running_is_replaced_by_the_offline_extractor(
     assert "cannot connect" in extracted.by
     assert extracted.drafts == extract_claims(POST)
     assert KEY not in caplog.text
+
+
+def test_where_the_model_runs_is_shown_without_credentials_or_path() -> None:
+    chat = ChatCompletions("https://me:secret@llm.example:8443/openai/v1/", MODEL, key=KEY)
+    assert chat.where == "llm.example:8443"
+    assert chat.url == "https://me:secret@llm.example:8443/openai/v1/chat/completions"
 
 
 async def test_a_post_without_sentences_is_not_sent() -> None:
