@@ -13,13 +13,13 @@ from contextlib import asynccontextmanager
 
 from adapters.charts import MatplotlibCharts
 from adapters.charts import warm_up as warm_up_charts
-from adapters.config import DEFAULT_DATABASE_URL, ConfigError
+from adapters.config import DEFAULT_DATABASE_URL, Config, ConfigError
 from adapters.platforms import Platform, Platforms
 from bot.analysis import warm_up as warm_up_analysis
 from bot.digest_sender import DigestSender
-from bot.engine import Engine, Extractor, NearDuplicate
-from bot.extraction import extract_claims
-from bot.ports import Charts, Clock, FetchedPage, Fetcher, Store, SystemClock
+from bot.engine import Engine, NearDuplicate
+from bot.extraction.extractors import LlmExtractor, OfflineExtractor
+from bot.ports import Charts, Clock, Extractor, FetchedPage, Fetcher, Store, SystemClock
 from bot.similarity import near_duplicate as similar_claim
 from storage.store import DatabaseUnreachable, SqlStore, sqlite_file
 
@@ -110,6 +110,25 @@ class Bot:
         await self.store.close()
 
 
+def claim_extractor(config: Config) -> Extractor:
+    """The offline extractor; with EXTRACT_LLM_URL set, the language model there, which falls
+    back to the offline extractor whenever it fails."""
+    if config.extract_llm_url is None or config.extract_llm_model is None:
+        return OfflineExtractor()
+    from adapters.llm import ChatCompletions  # aiohttp: loaded only when a model is configured
+
+    key = config.extract_llm_key.get_secret_value() if config.extract_llm_key else None
+    chat = ChatCompletions(
+        config.extract_llm_url,
+        config.extract_llm_model,
+        key=key or None,
+        timeout=config.extract_llm_timeout,
+    )
+    extractor = LlmExtractor(chat, fallback=OfflineExtractor())
+    log.info("claim extraction: %s", extractor)
+    return extractor
+
+
 def _warm_up() -> None:
     """What the first results would otherwise wait for: the analysis and chart libraries."""
     warm_up_analysis()
@@ -121,7 +140,7 @@ def compose(
     *,
     clock: Clock | None = None,
     fetcher: Fetcher | None = None,
-    extract: Extractor = extract_claims,
+    extractor: Extractor | None = None,
     near_duplicate: NearDuplicate = similar_claim,
     charts: Charts | None = None,
     allow_private_urls: bool = False,
@@ -137,7 +156,7 @@ def compose(
         store,
         clock,
         fetcher=fetcher or LinkFetcher(allow_private_urls),
-        extract=extract,
+        extractor=extractor or OfflineExtractor(),
         near_duplicate=near_duplicate,
         charts=charts,
         roles=platforms,
@@ -155,12 +174,17 @@ def compose(
 
 @asynccontextmanager
 async def opened(
-    url: str, *, allow_private_urls: bool = False, create: bool = True
+    url: str,
+    *,
+    allow_private_urls: bool = False,
+    create: bool = True,
+    extractor: Extractor | None = None,
 ) -> AsyncIterator[Bot]:
     """The bot on the database at `url`, migrated, closed on the way out. With `create`, an
-    SQLite database that does not exist yet is made (commands that only read refuse instead)."""
+    SQLite database that does not exist yet is made (commands that only read refuse instead).
+    Drafts come from `extractor` (`claim_extractor` of the configuration), else offline."""
     store = await open_store(url, create=create)
-    bot = compose(store, allow_private_urls=allow_private_urls)
+    bot = compose(store, allow_private_urls=allow_private_urls, extractor=extractor)
     try:
         yield bot
     finally:

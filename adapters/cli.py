@@ -24,14 +24,17 @@ from adapters.console import Console, Speaker
 from bot import polis, text
 from bot.domain import MAX_POST_CHARS, Actor, ClaimKind, ClaimStatus
 from bot.errors import DebateError, UnknownPost
-from bot.extraction import extract_claims, has_a_sentence
+from bot.extraction import has_a_sentence
 
 log = logging.getLogger("debate-bot")
 
 
 def opened(cfg: configuration.Config, *, create: bool = True) -> AbstractAsyncContextManager[Bot]:
     return bootstrap.opened(
-        cfg.database_url, allow_private_urls=cfg.allow_private_urls, create=create
+        cfg.database_url,
+        allow_private_urls=cfg.allow_private_urls,
+        create=create,
+        extractor=bootstrap.claim_extractor(cfg),
     )
 
 
@@ -246,7 +249,9 @@ async def cmd_extract(cfg: configuration.Config, args: argparse.Namespace) -> in
     if not has_a_sentence(article):
         print(f"debate-bot: {source} has no sentence to argue about.", file=sys.stderr)
         return 1
-    drafts = await asyncio.to_thread(extract_claims, article)
+    extracted = await bootstrap.claim_extractor(cfg).extract(article)
+    drafts = extracted.drafts
+    print(f"debate-bot: extractor: {extracted.by}", file=sys.stderr)  # stdout stays the drafts
     if args.json:
         rows = [{**asdict(d), "kind": d.kind.value} for d in drafts]
         print(json.dumps(rows, ensure_ascii=False, indent=1))

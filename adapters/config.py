@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr, ValidationError, field_validator
+import math
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/debate.db"
+DEFAULT_LLM_TIMEOUT = 20.0  # seconds
 
 
 class ConfigError(Exception):
@@ -30,6 +34,12 @@ class Config(BaseSettings):
     slack_api_url: str | None = None
     slack_port: int = 3000
 
+    # Claim extraction by a language model (README, "LLM extraction"); offline when unset.
+    extract_llm_url: str | None = None
+    extract_llm_model: str | None = Field(default=None, validate_default=True)
+    extract_llm_key: SecretStr | None = None
+    extract_llm_timeout: float = DEFAULT_LLM_TIMEOUT
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, url: str) -> str:
@@ -49,6 +59,35 @@ class Config(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("extract_llm_url")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        if url is None or not url.strip():
+            return None  # `EXTRACT_LLM_URL=` as in .env.example: offline
+        url = url.strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "must be an http:// or https:// address, the endpoint's base such as "
+                "http://127.0.0.1:11434/v1"
+            )
+        return url
+
+    @field_validator("extract_llm_model")
+    @classmethod
+    def _model_named(cls, model: str | None, info: ValidationInfo) -> str | None:
+        model = model.strip() if model else None
+        if info.data.get("extract_llm_url") and not model:
+            raise ValueError("name the model to ask at EXTRACT_LLM_URL, e.g. llama3.1:8b")
+        return model
+
+    @field_validator("extract_llm_timeout")
+    @classmethod
+    def _positive(cls, seconds: float) -> float:
+        if not (math.isfinite(seconds) and seconds > 0):
+            raise ValueError("must be a positive number of seconds, e.g. 20")
+        return seconds
 
 
 def load() -> Config:

@@ -21,6 +21,7 @@ from bot.results import Results
 class PostAdded:
     post: Post
     drafts: list[Claim]
+    extractor: str  # which extractor proposed the drafts (`bot.ports.Extraction.by`)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,6 @@ from bot.domain import (
     ClaimOrigin,
     ClaimStatus,
     DigestSchedule,
-    DraftClaim,
     MemberVote,
     NewPost,
     Poll,
@@ -72,14 +71,22 @@ from bot.errors import (
 from bot.extraction import has_a_sentence
 from bot.forecasts import member_calibration
 from bot.polis import Conversation, moment
-from bot.ports import Charts, Clock, Fetcher, NewClaim, PlatformRoles, Store, Transaction
+from bot.ports import (
+    Charts,
+    Clock,
+    Extractor,
+    Fetcher,
+    NewClaim,
+    PlatformRoles,
+    Store,
+    Transaction,
+)
 from bot.results import ClaimResult, Results
 from bot.rules import can_see_tallies, is_moderator, takes_votes
 from bot.schedule import week_before
 
 log = logging.getLogger(__name__)
 
-Extractor = Callable[[str], Sequence[DraftClaim]]
 NearDuplicate = Callable[[str, Sequence[tuple[Claim, str]]], Claim | None]
 
 
@@ -93,7 +100,7 @@ class Engine:
         clock: Clock,
         *,
         fetcher: Fetcher,
-        extract: Extractor,
+        extractor: Extractor,
         near_duplicate: NearDuplicate,
         charts: Charts,
         roles: PlatformRoles,
@@ -101,7 +108,7 @@ class Engine:
         self.store = store
         self.clock = clock
         self.fetcher = fetcher
-        self.extract = extract
+        self.extractor = extractor
         self.near_duplicate = near_duplicate
         self.charts = charts
         self.roles = roles
@@ -124,8 +131,9 @@ class Engine:
             new = NewPost(title=title, text=text, url=page.url)
         else:
             new = NewPost(title=title or _title_of(source), text=source)
-        drafts = await asyncio.to_thread(self.extract, new.text)
-        if not drafts and not has_a_sentence(new.text):
+        new = replace(new, title=_clip(new.title, MAX_TITLE_CHARS))
+        extracted = await self.extractor.extract(new.text)
+        if not extracted.drafts and not has_a_sentence(new.text):
             raise BadInput(
                 "That post has no sentence to argue about; paste the post's own text, "
                 "or give a link to it."
@@ -144,12 +152,12 @@ class Engine:
                         author=actor.user_id,
                         quote=d.quote,
                     )
-                    for d in drafts
+                    for d in extracted.drafts
                 ],
                 now,
             )
             await self._audit(tx, actor, "post.add", f"added post {post.ref}: {post.title}")
-        return PostAdded(post, claims)
+        return PostAdded(post, claims, extracted.by)
 
     async def may_add_posts(self, actor: Actor) -> None:
         """Refuse anyone but a moderator, before they paste a whole post into a form."""

@@ -1,9 +1,11 @@
 """What the engine needs from the outside world, declared here and implemented elsewhere.
 
 `storage/` implements `Store`: a unit of work holding one repository per aggregate of the debate.
-Adapters provide a `Fetcher` for links, `Charts` that draw, and `PlatformRoles` that say whether
-a member moderates where only the platform knows; tests give a `Clock` they control. The engine
-sees only these protocols, so it runs the same on every platform and database.
+Adapters provide a `Fetcher` for links, `Charts` that draw, `PlatformRoles` that say whether a
+member moderates where only the platform knows, and a `ChatModel` that answers over the network
+when claim extraction asks a language model; tests give a `Clock` they control and stand-in
+`Extractor`s. The engine sees only these protocols, so it runs the same on every platform and
+database.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.domain import (
     ClaimOrigin,
     ClaimStatus,
     DigestRecord,
+    DraftClaim,
     MemberVote,
     NewPost,
     Poll,
@@ -63,6 +66,47 @@ class FetchedPage:
 class Fetcher(Protocol):
     async def fetch(self, url: str) -> FetchedPage:
         """The article behind a link; raises `LinkRefused` with the reason a moderator reads."""
+        ...
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The draft claims proposed for a post, and which extractor proposed them: "offline",
+    "llm:<model>", or "offline (the LLM at <host> failed: <why>)". Moderators see `by`, so
+    they know how far to trust the drafts and when the model they configured is not answering."""
+
+    drafts: list[DraftClaim]
+    by: str
+
+
+class Extractor(Protocol):
+    async def extract(self, text: str) -> Extraction:
+        """Draft claims for a post's plain text, in post order, each quoting it exactly."""
+        ...
+
+
+class ChatFailed(Exception):
+    """The language model gave no answer: a timeout, a refused connection, an HTTP error, or a
+    reply that is not a chat completion. Its message says why in a few words, for the log and
+    the moderator, and never carries a credential."""
+
+
+class ChatModel(Protocol):
+    """A language model behind a chat-completions endpoint, as claim extraction asks it."""
+
+    @property
+    def model(self) -> str:
+        """The model's name, as the endpoint knows it and moderators are shown it."""
+        ...
+
+    @property
+    def where(self) -> str:
+        """Where the model runs, as host[:port]: safe to log and show (no path, no key)."""
+        ...
+
+    async def reply(self, messages: Sequence[Mapping[str, str]]) -> str:
+        """The model's answer to a conversation of {"role", "content"} messages, asked for as
+        one JSON object; raises `ChatFailed`."""
         ...
 
 

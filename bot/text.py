@@ -181,15 +181,24 @@ def ended(said: str) -> str:
     return said if said.endswith((".", "!", "?", "…", ".”", "?”", "!”")) else said + "."
 
 
+def extractor_line(added: PostAdded) -> str:
+    """Which extractor proposed a post's drafts, for the moderator who added it: whether a
+    language model read the post, or why it did not."""
+    return f"Extractor: {added.extractor}"
+
+
 @render.register
 def _(added: PostAdded) -> str:
     summary = ended(f"Added post {added.post.ref}: {added.post.title}")
     if not added.drafts:
-        return summary + f" Add its claims with `/debate claim add {added.post.ref} <text>`."
+        return (
+            f"{summary} Add its claims with `/debate claim add {added.post.ref} <text>`.\n"
+            f"{extractor_line(added)}"
+        )
     drafts = "\n".join(claim_line(c) for c in added.drafts)
     return (
         f"{summary} {count(len(added.drafts), 'draft claim')} to review (edit or remove them, "
-        f"then `/debate open {added.post.ref}`):\n{drafts}"
+        f"then `/debate open {added.post.ref}`):\n{drafts}\n{extractor_line(added)}"
     )
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from adapters.bootstrap import Bot, compose
 from bot.domain import Actor, DraftClaim
+from bot.extraction.extractors import DraftsOf, OfflineExtractor
 from bot.ports import Store
 from storage.store import create_engine
 
@@ -64,7 +65,9 @@ def no_drafts(text: str) -> list[DraftClaim]:
     return []
 
 
-def make_bot(store: Store, clock: ManualClock, **choices: Any) -> Bot:
-    """The bot as the bootstrap composes it, on a test's store and clock; posts get no drafts
-    unless the test gives an extractor."""
-    return compose(store, clock=clock, **{"extract": no_drafts, **choices})
+def make_bot(
+    store: Store, clock: ManualClock, *, extract: DraftsOf = no_drafts, **choices: Any
+) -> Bot:
+    """The bot as the bootstrap composes it, on a test's store and clock. Posts get no drafts
+    unless the test gives `extract`, a stand-in for offline extraction, or a whole `extractor`."""
+    return compose(store, clock=clock, **{"extractor": OfflineExtractor(extract), **choices})

@@ -237,6 +237,7 @@ async def test_a_whole_debate_from_post_to_results(
     added = await add_post(fake, mod)
     assert added.ephemeral
     assert "Why NATO still matters" in added.text and "3 draft claims" in added.text
+    assert "Extractor: offline" in added.text  # which extractor proposed them
 
     extra = await fake.command(mod, "debate-mod claim add", post="1", text="NATO should expand")
     assert "1.4" in (await extra.reply()).text

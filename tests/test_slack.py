@@ -23,13 +23,16 @@ from aiohttp import web
 
 from adapters.bootstrap import Bot
 from adapters.config import Config
+from adapters.llm import ChatCompletions
 from adapters.slack import SlackApp, serve_slack, slack_app
 from adapters.slack.render import escape
 from bot import polis
 from bot.commands import SUBCOMMANDS, execute
 from bot.domain import Actor, Choice, DigestStatus
 from bot.engine import Engine
+from bot.extraction.extractors import LlmExtractor
 from bot.ports import FetchedPage
+from fakes.llm_fake import FakeLlm
 from fakes.slack_fake import TEAM, FakeSlackApi, SlackRequest, SlackSender
 from storage.store import SqlStore
 from tests.support import ManualClock, make_bot
@@ -144,10 +147,11 @@ async def make_slack(tmp_path: Path) -> AsyncIterator[SlackFactory]:
         *,
         fetcher: SlowFetcher | None = None,
         ack_budget: float = 2.0,
+        **choices: Any,
     ) -> Slack:
         store = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 's.db'}")
         clock = ManualClock()
-        bot = make_bot(store, clock, fetcher=fetcher)
+        bot = make_bot(store, clock, fetcher=fetcher, **choices)
         api = await FakeSlackApi(admins={MOD}).start()
         app = SlackApp(
             bot.engine,
@@ -219,6 +223,22 @@ async def test_every_subcommand_answers_as_the_shared_grammar_does(slack: Slack)
             continue
         assert answer.body["response_type"] == "ephemeral", sub.name
         assert words(answer.text) == words(escape(expected.text)), sub.name
+
+
+async def test_the_moderator_sees_which_extractor_proposed_the_drafts(
+    make_slack: SlackFactory,
+) -> None:
+    claim = {"sentences": [1], "kind": "prediction", "text": "Russia will test NATO & the EU."}
+    async with FakeLlm(answer=json.dumps({"claims": [claim]})) as llm:
+        chat = ChatCompletions(llm.base_url, "test-model", timeout=5)
+        slack = await make_slack(extractor=LlmExtractor(chat))
+        added = await slack.command(MOD, "post Baltic risks\nRussia will test the alliance soon.")
+        assert "Extractor: llm:test-model" in added.text
+        assert "Russia will test NATO &amp; the EU." in added.text
+        llm.status = 500
+        again = await slack.command(MOD, "post Baltic risks\nRussia will test the alliance soon.")
+    assert "Extractor: offline (the LLM at 127.0.0.1:" in again.text
+    assert "HTTP 500" in again.text
 
 
 async def test_subcommands_in_use(slack: Slack) -> None:

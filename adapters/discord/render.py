@@ -246,7 +246,14 @@ def post_added(added: PostAdded) -> list[Message]:
     if post.url:
         summary = f"<{post.url}>\n{summary}"
     fields = [(claim_heading(c), escaped(c.text, FIELD_VALUE_LIMIT)) for c in added.drafts]
-    return embeds(paged_embeds(f"Added {post_title(post)}", summary, fields))
+    return embeds(
+        paged_embeds(
+            f"Added {post_title(post)}",
+            summary,
+            fields,
+            footer=text.extractor_line(added),
+        )
+    )
 
 
 # -- results --------------------------------------------------------------------------------------
