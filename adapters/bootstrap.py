@@ -93,6 +93,7 @@ class Bot:
             loops.create_task(asyncio.to_thread(_warm_up))
             loops.create_task(_every(self.polls_every, self.close_due_polls))
             loops.create_task(_every(self.digests_every, self.digests.tick))
+            loops.create_task(_every(FORGET_DELIVERIES_EVERY, self.engine.deliveries.forget_old))
 
     @asynccontextmanager
     async def background(self) -> AsyncIterator[None]:
@@ -127,6 +128,9 @@ def claim_extractor(config: Config) -> Extractor:
     extractor = LlmExtractor(chat, fallback=OfflineExtractor())
     log.info("claim extraction: %s", extractor)
     return extractor
+
+
+FORGET_DELIVERIES_EVERY = 3600.0  # seconds between clearing out day-old delivery records
 
 
 def _warm_up() -> None:

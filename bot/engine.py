@@ -38,6 +38,7 @@ from bot.answers import (
     VotesErased,
 )
 from bot.ballot_box import BallotBox, VoteRequest
+from bot.deliveries import Deliveries
 from bot.digest import Digest, build_digest, by_group
 from bot.domain import (
     MAX_CLAIM_CHARS,
@@ -114,6 +115,7 @@ class Engine:
         self.roles = roles
         self.ballot_box = BallotBox(store, clock)
         self.analyst = Analyst(store)
+        self.deliveries = Deliveries(store, clock)
 
     # -- posts ---------------------------------------------------------------------------------
 

@@ -262,6 +262,15 @@ class AuditRepository(Protocol):
     async def recent(self, community: str, limit: int) -> list[AuditEntry]: ...
 
 
+class DeliveryRepository(Protocol):
+    async def first(self, key: str, at: datetime) -> bool:
+        """Record `key`; whether it was new (False: it is recorded already)."""
+        ...
+
+    async def forget(self, key: str) -> None: ...
+    async def forget_before(self, moment: datetime) -> int: ...
+
+
 class Transaction(Protocol):
     """One unit of work: everything done through its repositories commits together or not at
     all."""
@@ -284,6 +293,8 @@ class Transaction(Protocol):
     def digests(self) -> DigestRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def deliveries(self) -> DeliveryRepository: ...
 
 
 class Store(Protocol):

@@ -180,3 +180,13 @@ digests = sa.Table(
     sa.UniqueConstraint("community", "week_end", name="uq_digests_community_week_end"),
     sa.CheckConstraint("status IN ('pending', 'sent', 'failed', 'skipped')", name="status"),
 )
+
+# Requests a platform delivered and the bot acted on, by key (Slack resends a request it thinks
+# was lost): a resend that reaches another process, or this one after a restart, acts once.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("at", Time, nullable=False),
+    sa.Index("ix_deliveries_at", "at"),
+)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from storage.audit import SqlAudit
 from storage.ballots import SqlBallots
+from storage.deliveries import SqlDeliveries
 from storage.digests import SqlDigests
 from storage.polls import SqlPolls
 from storage.posts import SqlClaims, SqlPosts, SqlProposals
@@ -104,6 +105,7 @@ class SqlTransaction:
         self.votes = SqlVotes(conn)
         self.digests = SqlDigests(conn)
         self.audit = SqlAudit(conn)
+        self.deliveries = SqlDeliveries(conn)
 
 
 class SqlStore:

@@ -869,6 +869,21 @@ async def test_a_retried_delivery_counts_once(slack: Slack) -> None:
     assert len(slack.api.of("views.publish")) == 1
 
 
+async def test_a_repeat_reaching_another_process_or_a_restart_acts_once(
+    make_slack: SlackFactory,
+) -> None:
+    """Two apps on one database stand for two processes, or one before and after a restart:
+    Slack's repeat of a `post` goes to the other, and is ignored there."""
+    first = await make_slack()
+    other = await make_slack()
+    add = first.sender.command(MOD, "post A post to debate\nSanctions have failed.")
+    assert (await first.send(add)).status == 200
+    assert (await other.send(add, retry=1)).status == 200
+    assert (await other.send(add, retry=2)).status == 200
+    await other.app.drain()
+    assert [p.ref for p in (await other.engine.posts(mod_actor())).posts] == ["1"]
+
+
 async def test_a_retry_whose_original_failed_is_handled(make_slack: SlackFactory) -> None:
     slack = await make_slack(fetcher=SlowFetcher(0, fail=True))
     request = slack.sender.command(MOD, "post https://example.org/x")

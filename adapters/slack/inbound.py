@@ -30,6 +30,7 @@ from slack_bolt.response import BoltResponse
 from bot import parsing
 from bot.answers import Answer, Refusal, VoteReceipt
 from bot.commands import Reply, execute
+from bot.deliveries import Deliveries
 from bot.domain import Actor
 from bot.engine import Engine
 from bot.errors import DebateError, OutOfDate
@@ -70,7 +71,7 @@ class Asker:
     response_url: str | None = None
     trigger_id: str | None = None
     in_home: bool = False
-    delivery: str | None = None  # the key under which `Deliveries` remembers the request
+    delivery: str | None = None  # the key under which `Repeats` remembers the request
 
     @property
     def community(self) -> str:
@@ -110,15 +111,20 @@ class Asker:
         )
 
 
-class Deliveries(AsyncMiddleware):
-    """Bolt middleware: what Slack already delivered, so a retry (X-Slack-Retry-Num) acts once.
+class Repeats(AsyncMiddleware):
+    """Bolt middleware: a delivery Slack repeats (X-Slack-Retry-Num) is acted on once.
 
-    Keys are the event id, or the interaction's trigger id, or the body's digest; they are kept
-    for an hour, longer than Slack keeps retrying. A delivery whose handling failed is forgotten,
-    so Slack's retry of it is handled. It runs after Bolt has checked the signature.
+    Keys are the event id, or the interaction's trigger id, or the body's digest. Each is kept
+    in memory for an hour (longer than Slack keeps retrying) and, but for vote clicks, in the
+    database (`bot.deliveries`), so that a repeat reaching another process, or this one after a
+    restart, is known too. Vote clicks stay in memory only: a repeated click asks for the vote
+    it already counted, and a database write per click would halve how many the bot can take.
+    A delivery whose handling failed is forgotten, so Slack's repeat of it is handled. It runs
+    after the signature was checked.
     """
 
-    def __init__(self, ttl: float = 3600.0, limit: int = 200_000) -> None:
+    def __init__(self, durable: Deliveries, ttl: float = 3600.0, limit: int = 200_000) -> None:
+        self._durable = durable
         self._ttl = ttl
         self._limit = limit
         self._seen: dict[str, float] = {}
@@ -131,7 +137,7 @@ class Deliveries(AsyncMiddleware):
         next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
         key = self.key(req.body, req.raw_body)
-        if not self.first(key):
+        if not self.first(key) or not (_is_vote(req.body) or await self._durable.first(key)):
             retry = req.headers.get("x-slack-retry-num", ["-"])
             log.info("Slack: ignored a repeated delivery (retry %s)", retry[0])
             return BoltResponse(status=200, body="")
@@ -141,7 +147,7 @@ class Deliveries(AsyncMiddleware):
     @staticmethod
     def key(body: dict[str, Any], raw: str) -> str:
         found = body.get("event_id") or body.get("trigger_id")
-        return str(found) if found else hashlib.sha256(raw.encode()).hexdigest()
+        return f"slack:{found}" if found else f"slack:{hashlib.sha256(raw.encode()).hexdigest()}"
 
     def first(self, key: str) -> bool:
         now = time.monotonic()
@@ -153,9 +159,17 @@ class Deliveries(AsyncMiddleware):
                 del self._seen[old]
         return True
 
-    def forget(self, key: str | None) -> None:
+    async def forget(self, key: str | None) -> None:
         if key is not None:
             self._seen.pop(key, None)
+            await self._durable.forget(key)
+
+
+def _is_vote(body: dict[str, Any]) -> bool:
+    actions = body.get("actions") or [{}]
+    return body.get("type") == "block_actions" and str(actions[0].get("action_id", "")).startswith(
+        VOTE_ACTION
+    )
 
 
 class Inbound:
@@ -173,11 +187,11 @@ class Inbound:
         self.members = members
         self.delivery = delivery
         self.ack_budget = ack_budget
-        self.deliveries = Deliveries()
+        self.repeats = Repeats(engine.deliveries)
         self.acked_before_commit = 0  # vote clicks answered before their commit, for metrics
 
     def listen(self, app: AsyncApp) -> None:
-        app.use(self.deliveries)
+        app.use(self.repeats)
         # Bolt tries listeners in order; votes are by far the most frequent request.
         app.action(re.compile(rf"^{VOTE_ACTION}(agree|disagree|pass)$"))(self.on_vote)
         app.command(COMMAND)(self.on_command)
@@ -224,7 +238,7 @@ class Inbound:
             return Reply(Refusal(refusal.message))
         except Exception:
             log.exception("Slack: handling a request from %s failed", asker.user)
-            self.deliveries.forget(asker.delivery)  # Slack's retry, if any, gets a second chance
+            await self.repeats.forget(asker.delivery)  # Slack's retry gets a second chance
             return Reply(Refusal(SORRY))
 
     async def _answer_later(self, asker: Asker, work: asyncio.Future[Reply | None]) -> None:
