@@ -9,6 +9,7 @@ bounded. Every failure becomes a `LinkRefused` carrying one sentence for the mod
 from __future__ import annotations
 
 import asyncio
+import collections
 import ipaddress
 import re
 import socket
@@ -22,6 +23,7 @@ from trafilatura.settings import Document
 from yarl import URL
 
 from adapters.addresses import IPAddress, is_public_address, never_a_web_server
+from adapters.page_reader import read_in_child
 from bot.errors import LinkRefused
 from bot.ports import FetchedPage
 
@@ -139,6 +141,7 @@ class WebFetcher:
         max_bytes: int = 5 * 1024 * 1024,
         max_redirects: int = 5,
         user_agent: str = DEFAULT_USER_AGENT,
+        parse_timeout: float = 10.0,
     ) -> None:
         self.allow_private = allow_private
         self.connect_timeout = connect_timeout
@@ -147,6 +150,7 @@ class WebFetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.user_agent = user_agent
+        self.parse_timeout = parse_timeout
 
     async def fetch(self, url: str) -> FetchedPage:
         link = parse_link(url)
@@ -159,8 +163,8 @@ class WebFetcher:
             ) from error
         except aiohttp.ClientError as error:
             raise _client_refusal(error, link) from error
-        # Extraction is CPU-bound (tens of milliseconds); a thread keeps the event loop answering.
-        return await asyncio.to_thread(read_page, download)
+        # Extraction is CPU work on a stranger's page: bounded, in a process that can be killed.
+        return await read_in_child(download, self.parse_timeout)
 
     async def _download(self, link: URL) -> Download:
         """Follow up to `max_redirects` redirects by hand, vetting every hop before connecting."""
@@ -364,6 +368,10 @@ class _ParagraphParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self._open: list[tuple[str, bool]] = []  # (tag, skipped) for every element still open
+        # How many open elements are of each tag, and how many are skipped: kept as elements open
+        # and close, so reading a piece of text costs the same however deep the page nests.
+        self._depth: collections.Counter[str] = collections.Counter()
+        self._skipping = 0
         self._block: list[str] | None = None
         self._paragraphs: dict[str, list[str]] = {"article": [], "main": [], "body": []}
         self._title_parts: list[str] = []
@@ -379,23 +387,28 @@ class _ParagraphParser(HTMLParser):
         markers = " ".join(value or "" for name, value in attrs if name in ("id", "class"))
         skipped = tag in self.SKIPPED or bool(self.SKIPPED_MARKERS.search(markers.lower()))
         self._open.append((tag, skipped))
+        self._depth[tag] += 1
+        self._skipping += skipped
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.BLOCKS:
             self._end_block()
         if tag == "h1" and self._headline_parts:
             self._headline_done = True
-        if any(name == tag for name, _ in self._open):
-            while self._open and self._open.pop()[0] != tag:
-                pass
+        if self._depth[tag]:
+            while self._open:
+                name, skipped = self._open.pop()
+                self._depth[name] -= 1
+                self._skipping -= skipped
+                if name == tag:
+                    break
 
     def handle_data(self, data: str) -> None:
-        tags = [name for name, _ in self._open]
-        if "title" in tags:
+        if self._depth["title"]:
             self._title_parts.append(data)
-        if "h1" in tags and not self._headline_done:
+        if self._depth["h1"] and not self._headline_done:
             self._headline_parts.append(data)
-        if self._block is not None and not any(skipped for _, skipped in self._open):
+        if self._block is not None and not self._skipping:
             self._block.append(data)
 
     def close(self) -> None:
@@ -407,9 +420,8 @@ class _ParagraphParser(HTMLParser):
         self._block = None
         if not text:
             return
-        tags = {name for name, _ in self._open}
         for container in self.CONTAINERS:
-            if container in tags:
+            if self._depth[container]:
                 self._paragraphs[container].append(text)
         self._paragraphs["body"].append(text)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import multiprocessing
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -19,8 +20,10 @@ import pytest
 from aiohttp import web
 
 from adapters.addresses import NOT_GLOBALLY_REACHABLE, is_public_address
-from adapters.fetch import WebFetcher
+from adapters.fetch import Download, FallbackArticle, WebFetcher
+from adapters.page_reader import read_in_child
 from bot.errors import LinkRefused
+from bot.ports import FetchedPage
 
 TITLE = "Kosovo: the north will not hold"
 PARAGRAPHS = [
@@ -633,3 +636,30 @@ def test_local_use_nat64_is_refused_though_python_calls_it_global() -> None:
     assert not is_public_address(address)
     assert is_public_address(ipaddress.ip_address("64:ff9b::808:808"))  # the well-known one
     assert not is_public_address(ipaddress.ip_address("::ffff:192.168.1.1"))
+
+
+# --- reading a page within bounds -----------------------------------------------------------------
+
+
+def never_done(download: object) -> FetchedPage:
+    """A reader that never finishes, as a page built to stall a parser would."""
+    while True:
+        pass
+
+
+async def test_a_page_that_takes_too_long_to_read_is_stopped_and_refused() -> None:
+    download = Download("https://example.org/", "text/html", "utf-8", b"<p>x</p>")
+    started = time.monotonic()
+    with pytest.raises(LinkRefused) as refused:
+        await read_in_child(download, seconds=0.5, reader=never_done)
+    assert "too long to read" in refused.value.message
+    assert time.monotonic() - started < 10  # stopped, not left spinning
+    assert multiprocessing.active_children() == []  # the reader was killed and reaped
+
+
+def test_deeply_nested_pages_are_read_in_one_pass() -> None:
+    """Twenty thousand nested blocks: each piece of text costs the same however deep it sits
+    (the parser keeps counts, not a scan of every open element)."""
+    html = "<html><body>" + "<div>" * 20_000 + "<p>NATO keeps the peace.</p>" + "</div>" * 20_000
+    article = FallbackArticle.read(html + "</body></html>")
+    assert article.paragraphs == ["NATO keeps the peace."]
