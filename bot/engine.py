@@ -289,9 +289,8 @@ class Engine:
             poll = await tx.polls.get(post.id)
             if poll is None:
                 raise DebateError(f"Post {post.ref} has no poll to close.")
-            if not poll.is_open(now):
+            if not poll.is_open(now) or not await tx.polls.close(post.id, now):
                 raise DebateError(f"The poll on post {post.ref} is already closed.")
-            await tx.polls.save(replace(poll, closed_at=now))
             await self._audit(tx, actor, "poll.close", f"closed the poll on {post.ref}")
             results = await self._public_results(tx, post)
         return ClosedPoll(await self._analysed(results))
@@ -305,7 +304,8 @@ class Engine:
             for post, poll in await tx.polls.due(now):
                 if not serves(post.community):
                     continue
-                await tx.polls.save(replace(poll, closed_at=poll.closes_at))
+                if not await tx.polls.close(post.id, poll.closes_at or now):
+                    continue  # another process closed it, and announces it
                 system = Actor(post.community, "debate-bot", platform_moderator=True)
                 await self._audit(
                     tx, system, "poll.close", f"the poll on {post.ref} closed on time"

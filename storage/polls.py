@@ -40,6 +40,14 @@ class SqlPolls:
         stmt = insert(self.conn, polls).values(post_id=poll.post_id, **values)
         await self.conn.execute(stmt.on_conflict_do_update(index_elements=["post_id"], set_=values))
 
+    async def close(self, post_id: int, at: datetime) -> bool:
+        closed = await self.conn.execute(
+            sa.update(polls)
+            .where(polls.c.post_id == post_id, polls.c.closed_at.is_(None))
+            .values(closed_at=at)
+        )
+        return closed.rowcount == 1
+
     async def due(self, now: datetime) -> list[tuple[Post, Poll]]:
         found = await self.conn.execute(
             sa.select(

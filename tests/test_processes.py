@@ -11,15 +11,17 @@ import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from adapters.bootstrap import Bot
 from bot.domain import Actor, Choice
+from bot.errors import DebateError
 from bot.ports import SystemClock
 from storage.store import SqlStore
-from tests.support import COMMUNITY, PostgresSchema, make_bot, moderator
+from tests.support import COMMUNITY, ManualClock, PostgresSchema, make_bot, moderator
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
@@ -101,6 +103,26 @@ async def test_500_members_clicking_on_two_processes_are_counted_exactly(
     assert sum(r.tally.total for r in results.claims) == 500
     assert sum(r.tally.passed for r in results.claims) == 125
     await history_agrees_with_votes(a.store)  # type: ignore[arg-type]
+
+
+async def test_a_poll_due_to_close_is_closed_and_announced_by_one_process(
+    schema: dict[str, object],
+) -> None:
+    assert POSTGRES_URL
+    clock = ManualClock()
+    stores = [await SqlStore.open(POSTGRES_URL, **schema) for _ in range(2)]
+    a, b = (make_bot(store, clock).engine for store in stores)
+    await a.add_post(MOD, "Alliances\nThe alliance must spend more on defence.")
+    await a.add_claim(MOD, "1", "The alliance must spend more")
+    await a.open_poll(MOD, "1", timedelta(hours=1))
+    clock.advance(hours=2)
+    everyone = lambda community: True  # noqa: E731
+    closed = await asyncio.gather(*(e.close_due_polls(everyone) for e in (a, b) for _ in range(3)))
+    assert sum(len(c) for c in closed) == 1  # one announcement, whoever got there first
+    with pytest.raises(DebateError):
+        await b.close_poll(MOD, "1")
+    for store in stores:
+        await store.close()
 
 
 async def test_a_connection_cut_mid_batch_loses_no_vote(
