@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
@@ -445,6 +445,11 @@ class Engine:
     async def analysis(self, post_id: int) -> Analysis:
         """The post's opinion analysis, from the cache while it is fresh enough."""
         return await self.analyst.of_post(post_id)
+
+    def exclusively(self, name: str) -> AbstractAsyncContextManager[None]:
+        """A lock held against every bot process on the database, for the adapters' work that
+        two processes must not do at once (editing one poll message)."""
+        return self.store.exclusive(name)
 
     async def public_results(self, community: str, post_ref: str) -> Results:
         """Results as anyone in the channel may see them: what a poll message shows."""

@@ -308,6 +308,11 @@ class Store(Protocol):
         `reading` promises it writes nothing, so it need not wait for writers or hold them up."""
         ...
 
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[None]:
+        """Hold the lock called `name` for the block, against every process on the database:
+        what two processes must not do at once (edit one poll message) is done under it."""
+        ...
+
     def transient(self, error: BaseException) -> bool:
         """Whether `error` is the database connection failing (cut, restarted, a deadlock), so
         that the same unit of work may succeed if tried again, rather than a fault of the work."""

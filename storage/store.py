@@ -7,6 +7,7 @@ work is one connection in one transaction, with a repository per aggregate of th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator
@@ -113,6 +114,7 @@ class SqlStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._local_locks: dict[str, asyncio.Lock] = {}
 
     @classmethod
     async def open(cls, url: str, *, run_migrations: bool = True, **options: Any) -> SqlStore:
@@ -140,6 +142,20 @@ class SqlStore:
                 conn = await conn.execution_options(**{READING: True})
             async with conn.begin():
                 yield SqlTransaction(conn)
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[None]:
+        if self.engine.dialect.name != "postgresql":  # SQLite serves one process: a local lock
+            async with self._local_locks.setdefault(name, asyncio.Lock()):
+                yield
+            return
+        key = {"name": name}
+        async with self.engine.connect() as conn:
+            await conn.execute(sa.text("SELECT pg_advisory_lock(hashtext(:name))"), key)
+            try:
+                yield
+            finally:
+                await conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:name))"), key)
 
     def transient(self, error: BaseException) -> bool:
         for cause in _causes(error):

@@ -125,6 +125,33 @@ async def test_a_poll_due_to_close_is_closed_and_announced_by_one_process(
         await store.close()
 
 
+async def test_one_poll_message_is_edited_by_one_process_at_a_time(
+    schema: dict[str, object],
+) -> None:
+    """What two processes must not do at once waits for the other, on PostgreSQL's locks."""
+    assert POSTGRES_URL
+    stores = [await SqlStore.open(POSTGRES_URL, **schema) for _ in range(2)]
+    order: list[str] = []
+
+    async def edit(store: SqlStore, who: str, name: str) -> None:
+        async with store.exclusive(name):
+            order.append(f"{who} in")
+            await asyncio.sleep(0.2)
+            order.append(f"{who} out")
+
+    first = asyncio.create_task(edit(stores[0], "a", "slack-message:C1:1"))
+    await asyncio.sleep(0.05)
+    await asyncio.gather(
+        edit(stores[1], "b", "slack-message:C1:1"),  # the same message: waits
+        edit(stores[1], "c", "slack-message:C1:2"),  # another message: does not
+        first,
+    )
+    assert order.index("b in") > order.index("a out")
+    assert order.index("c in") < order.index("a out")
+    for store in stores:
+        await store.close()
+
+
 async def test_a_connection_cut_mid_batch_loses_no_vote(
     two: tuple[Bot, Bot], schema: dict[str, object], caplog: pytest.LogCaptureFixture
 ) -> None:

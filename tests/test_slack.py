@@ -114,6 +114,14 @@ class Slack:
             self.sender.click(user, f"vote:{choice}", ref, message=message, reply_to=reply_to)
         )
 
+    async def everything_said(self, user: str, text: str) -> str:
+        """All a command's answer says, whether it came with the ack or (on a slow moment,
+        after "Working on it…") through the response URL."""
+        name = f"said-{len(self.api.calls)}-{text}"
+        answer = await self.command(user, text, reply_to=name)
+        await self.app.drain()
+        return "\n".join([answer.text, *self.replies(name)])
+
     def replies(self, name: str) -> list[str]:
         return [texts_of(r) for r in self.api.responses.get(name, [])]
 
@@ -261,10 +269,10 @@ async def test_subcommands_in_use(slack: Slack) -> None:
     assert "Approved 1.4" in (await say(MOD, "approve 1.4")).text
     await say("U2", "propose 1 Something else entirely")
     assert "Rejected 1.5" in (await say(MOD, "reject 1.5 off topic")).text
-    results = await say("U1", "results 1")
-    assert "Results for post 1" in results.text and "1 agree" in results.text
+    results = await slack.everything_said("U1", "results 1")  # an analysis may take a moment
+    assert "Results for post 1" in results and "1 agree" in results
     assert "NATO deters Russia well" in (await say("U1", "claims 1")).text
-    assert "1.1" in (await say("U1", "me")).text
+    assert "1.1" in await slack.everything_said("U1", "me")
     assert "live" in (await say(MOD, "settings visibility live")).text
     assert "U2" in (await say(MOD, "settings moderator add <@U2|u2>")).text
     assert "visibility" in (await say(MOD, "audit 5")).text

@@ -243,7 +243,12 @@ class PollBoard:
             self.messages.pop(message_id, None)
 
     async def _edit(self, known: PollMessage) -> bool:
-        """Show the poll's public state; True once the poll is closed and shown so."""
+        """Show the poll's public state; True once the poll is closed and shown so. One
+        process at a time, each drawing the tallies as they stand once it has the message."""
+        async with self.engine.exclusively(f"discord-message:{known.message_id}"):
+            return await self._redraw(known)
+
+    async def _redraw(self, known: PollMessage) -> bool:
         results = await self.engine.public_results(known.community, known.post_ref)
         shown = poll_message(results, known.refs)
         snapshot = _snapshot(shown)

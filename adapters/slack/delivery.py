@@ -223,11 +223,14 @@ class Delivery:
 
     def refresh_soon(self, community: str, post: str, message: PollMessage) -> None:
         async def refresh() -> None:
-            results = await self.engine.public_results(community, post)
-            redrawn = poll_message(results, message.refs, message.page, message.pages)
-            await self.client.chat_update(
-                channel=message.channel, ts=message.ts, **redrawn.payload()
-            )
+            # One process at a time, each drawing the tallies as they stand once it has the
+            # message: the last edit shows the latest votes, whichever process made it.
+            async with self.engine.exclusively(f"slack-message:{message.channel}:{message.ts}"):
+                results = await self.engine.public_results(community, post)
+                redrawn = poll_message(results, message.refs, message.page, message.pages)
+                await self.client.chat_update(
+                    channel=message.channel, ts=message.ts, **redrawn.payload()
+                )
 
         self.refreshes.touch((message.channel, message.ts), refresh)
 
