@@ -9,11 +9,21 @@ from pathlib import Path
 
 import pytest
 
+from adapters.charts import warm_up as warm_up_charts
+from bot.analysis import warm_up as warm_up_analysis
 from bot.engine import Engine
 from storage.store import SqlStore
 from tests.support import ManualClock, PostgresSchema, make_bot
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def libraries_loaded() -> None:
+    """numpy, scikit-learn and matplotlib loaded once, as the bot loads them when it starts
+    (`adapters.bootstrap`), so that no test's first results wait seconds for them."""
+    warm_up_analysis()
+    warm_up_charts()
 
 
 @pytest.fixture
