@@ -16,6 +16,7 @@ from bot.answers import Answer, Refusal, Usage
 from bot.domain import Actor
 from bot.engine import Engine
 from bot.errors import BadInput, DebateError
+from bot.words import quoted
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def _need(value: str, what: str) -> str:
 def _one(rest: str, what: str) -> str:
     first, extra = _split(rest, what)
     if extra.strip():
-        raise BadInput(f"Give just the {what}; “{extra.strip()[:40]}” was not expected.")
+        raise BadInput(f"Give just the {what}; “{quoted(extra)}” was not expected.")
     return first
 
 
@@ -319,7 +320,9 @@ async def execute(engine: Engine, actor: Actor, line: str) -> Reply:
     found = find(words)
     try:
         if found is None:
-            raise BadInput(f"There is no command “{words[0][:30]}”; `/debate help` lists them.")
+            raise BadInput(
+                f"There is no command “{quoted(words[0], 30)}”; `/debate help` lists them."
+            )
         sub, n = found
         rest = body.strip()
         for word in words[:n]:  # drop the command's own words, keep the text as typed

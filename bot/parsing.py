@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 
 from bot.domain import Choice, ClaimKind, QuietWeeks, Resolution, Visibility
 from bot.errors import BadInput
+from bot.words import quoted
 
 # ASCII digits only: `\d` would read "𝟏.𝟏" or "²" as numbers members never typed as such.
 _POST_REF = re.compile(r"#?([0-9]{1,9})")
@@ -180,5 +181,4 @@ def quiet_weeks(text: str) -> QuietWeeks:
 
 
 def _clip(text: str, limit: int = 40) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return quoted(text, limit)

@@ -13,3 +13,10 @@ def listed(items: list[str], shown: int = 12) -> str:
     if len(items) > shown:
         return f"{', '.join(items[:shown])} and {len(items) - shown} more"
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def quoted(said: str, limit: int = 40) -> str:
+    """What a member typed, fit to quote in a one-line refusal: on one line, without control
+    characters, clipped to `limit` characters."""
+    flat = " ".join("".join(c if c.isprintable() else " " for c in said).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
