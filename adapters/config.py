@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -10,6 +11,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/debate.db"
 DEFAULT_LLM_TIMEOUT = 20.0  # seconds
+
+
+@dataclass(frozen=True)
+class Shards:
+    ids: tuple[int, ...]
+    count: int
 
 
 class ConfigError(Exception):
@@ -27,6 +34,10 @@ class Config(BaseSettings):
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     discord_guild_ids: str = ""
+    # Several processes share the Discord gateway by shards: each names the same count and its
+    # own shard ids ("0,1"); unset, one process takes every shard Discord recommends.
+    discord_shard_count: int | None = None
+    discord_shard_ids: str = Field(default="", validate_default=True)
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -59,6 +70,31 @@ class Config(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("discord_shard_count")
+    @classmethod
+    def _some_shards(cls, count: int | None) -> int | None:
+        if count is not None and not 1 <= count <= 10_000:
+            raise ValueError("must be a number of shards from 1 up, the same in every process")
+        return count
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shard_ids(cls, ids: str, info: ValidationInfo) -> str:
+        count = info.data.get("discord_shard_count")
+        words = [w.strip() for w in ids.split(",") if w.strip()]
+        if words and count is None:
+            raise ValueError("needs DISCORD_SHARD_COUNT, the number of shards of every process")
+        if any(not (w.isascii() and w.isdigit()) or int(w) >= (count or 0) for w in words):
+            raise ValueError(f"must be shard numbers from 0 to {(count or 1) - 1}, like 0,1")
+        return ",".join(words)
+
+    def discord_shards(self) -> Shards | None:
+        """This process's shards, when the deployment is sharded across processes."""
+        if self.discord_shard_count is None:
+            return None
+        ids = [int(w) for w in self.discord_shard_ids.split(",") if w]
+        return Shards(tuple(ids or range(self.discord_shard_count)), self.discord_shard_count)
 
     @field_validator("extract_llm_url")
     @classmethod

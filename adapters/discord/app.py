@@ -32,8 +32,12 @@ log = logging.getLogger(__name__)
 TALLY_INTERVAL = 2.0  # at most one edit of a poll message this often
 
 
-class DebateClient(discord.Client):
-    """A discord.py client wired to the engine; `engine`, `polls` and `tree` serve the commands."""
+class DebateClient(discord.AutoShardedClient):
+    """A discord.py client wired to the engine; `engine`, `polls` and `tree` serve the commands.
+
+    Sharded as configured: `shard_ids` of `shard_count` shards in this process (several
+    processes on one database each take their own), or, by default, all the shards Discord
+    recommends."""
 
     def __init__(
         self,
@@ -43,6 +47,8 @@ class DebateClient(discord.Client):
         tally_interval: float = TALLY_INTERVAL,
         guild_ready_timeout: float = 2.0,
         answer_within: float = 2.0,
+        shard_ids: Sequence[int] | None = None,
+        shard_count: int | None = None,
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # roles, for the moderator role; nothing privileged
@@ -52,6 +58,8 @@ class DebateClient(discord.Client):
             allowed_mentions=render.NO_MENTIONS,
             max_messages=None,
             guild_ready_timeout=guild_ready_timeout,
+            shard_ids=list(shard_ids) if shard_ids is not None else None,
+            shard_count=shard_count,
         )
         self.engine = engine
         self.guild_ids = tuple(guild_ids)
@@ -148,7 +156,14 @@ def discord_client(engine: Engine, config: Config, **knobs: Any) -> DebateClient
     if not _token(config):
         raise ConfigError("DISCORD_TOKEN: is not set")
     point_at(config.discord_api_base, config.discord_gateway_url)
-    return DebateClient(engine, guild_ids=guild_ids(config.discord_guild_ids), **knobs)
+    shards = config.discord_shards()
+    return DebateClient(
+        engine,
+        guild_ids=guild_ids(config.discord_guild_ids),
+        shard_ids=shards.ids if shards else None,
+        shard_count=shards.count if shards else None,
+        **knobs,
+    )
 
 
 async def serve(client: DebateClient, config: Config) -> None:
