@@ -15,7 +15,7 @@ from math import erf, sqrt
 from typing import TYPE_CHECKING
 
 from bot.analysis.matrix import vote_matrix
-from bot.domain import Choice, Claim
+from bot.domain import Choice, Claim, ClaimVoters
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,8 +112,8 @@ class Analysis:
         )
 
 
-def analyse(votes: Iterable[tuple[str, int, str]], claims: Sequence[Claim]) -> Analysis:
-    """The analysis of a post's `votes` (member, claim id, choice) on its `claims`."""
+def analyse(votes: Iterable[ClaimVoters], claims: Sequence[Claim]) -> Analysis:
+    """The analysis of a post's `votes` (who took each side of each claim) on its `claims`."""
     import numpy as np
 
     from bot.analysis.bridging import fit_bridging
