@@ -6,6 +6,7 @@ together live in `bot.engine`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -245,6 +246,16 @@ class MemberVote:
     claim: Claim
     choice: Choice
     at: datetime
+
+
+@dataclass(frozen=True)
+class ClaimVoters:
+    """The members standing on one side of one claim. A post's votes travel to its analysis in
+    these, a few hundred per post however many members voted, rather than one value a vote."""
+
+    claim_id: int
+    choice: Choice
+    voters: Sequence[str]
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from bot.domain import (
     ClaimKind,
     ClaimOrigin,
     ClaimStatus,
+    ClaimVoters,
     DigestRecord,
     DraftClaim,
     MemberVote,
@@ -225,8 +226,8 @@ class VoteRepository(Protocol):
     async def voters(self, post_id: int) -> int: ...
     async def of_member(self, community: str, voter: str) -> list[MemberVote]: ...
     async def forget(self, community: str, voter: str) -> int: ...
-    async def of_post(self, post_id: int) -> list[tuple[str, int, str]]:
-        """Every standing vote on the post's claims: (voter, claim id, choice)."""
+    async def of_post(self, post_id: int) -> list[ClaimVoters]:
+        """Every standing vote on the post's claims, as who took each side of each claim."""
         ...
 
     async def standing(self, post_id: int) -> list[StandingVote]:

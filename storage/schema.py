@@ -131,8 +131,8 @@ votes = sa.Table(
     sa.Column("cast_at", Time, nullable=False),
     sa.CheckConstraint("choice IN ('agree', 'disagree', 'pass')", name="choice"),
     sa.Index("ix_votes_voter", "voter"),
-    # Tallies read only this index: counting a claim's votes never visits the rows.
-    sa.Index("ix_votes_claim_id_choice", "claim_id", "choice"),
+    # Tallies, and a post's votes for its analysis, read only this index: neither visits rows.
+    sa.Index("ix_votes_claim_id_choice_voter", "claim_id", "choice", "voter"),
 )
 
 vote_events = sa.Table(

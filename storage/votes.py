@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain import Choice, MemberVote, StandingVote, Tally, VoteActivity
+from bot.domain import Choice, ClaimVoters, MemberVote, StandingVote, Tally, VoteActivity
 from storage import rows
 from storage.rows import CLAIM_COLUMNS, votes_changed
 from storage.rows import tallies as rows_tallies
@@ -48,14 +48,35 @@ class SqlVotes:
         )
         return [MemberVote(rows.claim(r), Choice(r.vote), r.cast_at) for r in found]
 
-    async def of_post(self, post_id: int) -> list[tuple[str, int, str]]:
-        """Every standing vote on the post's claims: (voter, claim id, choice)."""
+    async def of_post(self, post_id: int) -> list[ClaimVoters]:
+        """Every standing vote on the post's claims, one row per claim and choice: the database
+        joins each side's voters into one string (reading only the covering index
+        `ix_votes_claim_id_choice_voter`), so 3 million votes cross the driver as a few hundred
+        rows rather than 3 million."""
+        of_post = sa.select(claims.c.id).where(claims.c.post_id == post_id)
         found = await self.conn.execute(
-            sa.select(votes.c.voter, votes.c.claim_id, votes.c.choice)
-            .join(claims, claims.c.id == votes.c.claim_id)
-            .where(claims.c.post_id == post_id)
+            sa.select(
+                votes.c.claim_id,
+                votes.c.choice,
+                sa.func.count(),
+                sa.func.aggregate_strings(votes.c.voter, _BETWEEN_VOTERS),
+            )
+            .where(votes.c.claim_id.in_(of_post))
+            .group_by(votes.c.claim_id, votes.c.choice)
         )
-        return [(voter, claim_id, choice) for voter, claim_id, choice in found]
+        sides = []
+        for claim_id, choice, count, joined in found.all():
+            voters = joined.split(_BETWEEN_VOTERS)
+            if len(voters) != count:  # some member id holds the separator: read this side afresh
+                voters = list(
+                    await self.conn.scalars(
+                        sa.select(votes.c.voter).where(
+                            votes.c.claim_id == claim_id, votes.c.choice == choice
+                        )
+                    )
+                )
+            sides.append(ClaimVoters(claim_id, Choice(choice), voters))
+        return sides
 
     async def standing(self, post_id: int) -> list[StandingVote]:
         found = await self.conn.execute(
@@ -159,6 +180,7 @@ class SqlVotes:
 
 
 _CHUNK = 500  # claims a query: two parameters each, well within every database's limit
+_BETWEEN_VOTERS = "\x1f"  # ASCII's unit separator, which no platform puts in a member id
 
 
 def _claim_ids_of(community: str) -> sa.Select[Any]:

@@ -18,7 +18,15 @@ from bot import analysis_text, text
 from bot.analysis import Analysis, analyse
 from bot.analysis.cache import AnalysisCache
 from bot.analysis.report import MIN_GROUPED, MIN_STABILITY
-from bot.domain import Choice, Claim, ClaimKind, ClaimOrigin, ClaimStatus, Visibility
+from bot.domain import (
+    Choice,
+    Claim,
+    ClaimKind,
+    ClaimOrigin,
+    ClaimStatus,
+    ClaimVoters,
+    Visibility,
+)
 from bot.engine import Engine
 from storage.store import SqlStore
 from tests.support import ManualClock, make_bot, member, moderator
@@ -69,6 +77,14 @@ def planted(
     return votes, truth
 
 
+def sides(votes: list[tuple[str, int, str]]) -> list[ClaimVoters]:
+    """Votes (member, claim id, choice) as the store hands them to the analysis: by side."""
+    grouped: dict[tuple[int, str], list[str]] = {}
+    for voter, claim, choice in votes:
+        grouped.setdefault((claim, choice), []).append(voter)
+    return [ClaimVoters(c, Choice(choice), voters) for (c, choice), voters in grouped.items()]
+
+
 def noise(members: int, n_claims: int, seed: int = 0) -> list[tuple[str, int, str]]:
     rng = random.Random(seed)
     return [
@@ -98,7 +114,7 @@ TWO_CAMPS = [
 
 def test_planted_groups_are_found_stable_and_explained() -> None:
     votes, truth = planted(TWO_CAMPS, per_group=25)
-    analysis = analyse(votes, claims(10))
+    analysis = analyse(sides(votes), claims(10))
     assert analysis.no_groups_because is None
     assert [g.size for g in analysis.groups] and len(analysis.groups) == 2
     assert grouping_of(analysis, truth) > 0.9
@@ -117,19 +133,19 @@ def test_planted_groups_are_found_stable_and_explained() -> None:
 
 
 def test_three_planted_groups_are_told_apart() -> None:
-    sides = [
+    camps = [
         [A, A, D, D, A, D, A, D, A],
         [D, D, A, A, A, D, D, A, A],
         [A, D, A, D, D, A, D, D, A],
     ]
-    votes, truth = planted(sides, per_group=20, seed=3)
-    analysis = analyse(votes, claims(9))
+    votes, truth = planted(camps, per_group=20, seed=3)
+    analysis = analyse(sides(votes), claims(9))
     assert len(analysis.groups) == 3
     assert grouping_of(analysis, truth) > 0.9
 
 
 def test_random_votes_form_no_groups_and_say_why() -> None:
-    analysis = analyse(noise(80, 12), claims(12))
+    analysis = analyse(sides(noise(80, 12)), claims(12))
     assert analysis.groups == [] and analysis.divisive == []
     assert analysis.stability is not None and analysis.stability < MIN_STABILITY
     assert "change from one sample of voters to the next" in (analysis.no_groups_because or "")
@@ -138,7 +154,7 @@ def test_random_votes_form_no_groups_and_say_why() -> None:
 
 def test_a_post_with_few_voters_says_it_has_too_few_to_group() -> None:
     votes, _ = planted(TWO_CAMPS, per_group=5)  # 10 members: fewer than MIN_GROUPED
-    analysis = analyse(votes, claims(10))
+    analysis = analyse(sides(votes), claims(10))
     assert analysis.groups == []
     assert analysis.no_groups_because == (
         f"No opinion groups yet: they need at least {MIN_GROUPED} members who voted on 7 "
@@ -149,7 +165,7 @@ def test_a_post_with_few_voters_says_it_has_too_few_to_group() -> None:
 def test_members_with_fewer_than_seven_votes_are_placed_but_not_grouped() -> None:
     votes, _ = planted(TWO_CAMPS, per_group=20)
     votes += [("newcomer", 100 + c, "agree") for c in range(6)]
-    analysis = analyse(votes, claims(10))
+    analysis = analyse(sides(votes), claims(10))
     assert analysis.groups and analysis.members["newcomer"].group is None
     assert analysis.voters == 41 and analysis.grouped == 40
     assert len(analysis.positions) == 41
@@ -158,7 +174,7 @@ def test_members_with_fewer_than_seven_votes_are_placed_but_not_grouped() -> Non
 
 def test_a_uniform_post_has_consensus_and_no_groups() -> None:
     votes, _ = planted([[A] * 8], per_group=40, loyalty=0.95)
-    analysis = analyse(votes, claims(8))
+    analysis = analyse(sides(votes), claims(8))
     assert analysis.groups == [] and analysis.no_groups_because
     assert len(analysis.consensus) == 8 and all(
         c.stance is Choice.AGREE for c in analysis.consensus
@@ -170,7 +186,7 @@ def test_a_uniform_post_has_consensus_and_no_groups() -> None:
 def test_removed_claims_take_no_part() -> None:
     votes, _ = planted(TWO_CAMPS, per_group=20)
     kept = claims(10)[:2]  # only the two consensus claims are live
-    analysis = analyse(votes, kept)
+    analysis = analyse(sides(votes), kept)
     assert {c.claim.number for c in analysis.consensus} <= {1, 2}
     assert not any(d.claim.number > 2 for d in analysis.divisive)
 
@@ -192,7 +208,7 @@ def test_real_polis_conversations_group_much_as_polis_did(conversation: str) -> 
     votes = [(voter, comment, choice) for (voter, comment), (_, choice) in latest.items()]
     with (folder / "participants-votes.csv").open() as f:
         polis = {r["participant"]: r["group-id"] for r in csv.DictReader(f) if r["group-id"]}
-    found = analyse(votes, comments_as_claims(live))
+    found = analyse(sides(votes), comments_as_claims(live))
     assert found.groups, found.no_groups_because
     ours = {m: p.group for m, p in found.members.items() if p.group and m in polis}
     names = sorted(ours)
@@ -211,14 +227,14 @@ def comments_as_claims(comment_ids: list[int]) -> list[Claim]:
 def test_a_claim_liked_across_the_divide_bridges_and_a_partisan_one_does_not() -> None:
     """Two camps of unequal size. Claim 1 the big camp loves and the small camp rejects: most
     voters agree, yet it does not bridge. Claim 2 both camps mostly like: it bridges."""
-    sides = [
+    camps = [
         [A, A, A, D, A, D, A, D],  # 40 members
         [D, A, D, A, D, A, D, A],  # 15 members
     ]
-    big, _ = planted(sides[:1], per_group=40, loyalty=0.92, seed=5)
-    small, _ = planted(sides[1:], per_group=15, loyalty=0.92, seed=6)
+    big, _ = planted(camps[:1], per_group=40, loyalty=0.92, seed=5)
+    small, _ = planted(camps[1:], per_group=15, loyalty=0.92, seed=6)
     small = [(f"s-{m}", c, choice) for m, c, choice in small]
-    analysis = analyse(big + small, claims(8))
+    analysis = analyse(sides(big + small), claims(8))
     bridging = [b.claim.number for b in analysis.bridging]
     agreed = [c.claim.number for c in analysis.consensus]
     assert 2 in bridging or 2 in agreed

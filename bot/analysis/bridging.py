@@ -15,7 +15,7 @@ f = 0. So a claim's bridging score is not its intercept alone but its modelled a
 whichever end of the divide (`ENDS`) likes it less: high only when both ends agree.
 
 Fitted by alternating least squares: each member's (i_u, f_u) and each claim's (i_c, f_c) is a
-2 x 2 linear solve, done for all of them at once with bincounts.
+2 x 2 linear solve, done for all of them at once with matrix products.
 """
 
 from __future__ import annotations
@@ -68,46 +68,67 @@ def fit_bridging(values: NDArray[np.float64], seed: int = 0) -> Bridging:
     """The model fitted on a vote matrix (+1 agree, -1 disagree; 0 and NaN left out)."""
     import numpy as np
 
-    members, claims = np.nonzero((values == 1) | (values == -1))
-    ratings = (values[members, claims] > 0).astype(np.float64)
+    from bot.analysis.cores import one_core
+
+    # Two 0/1 matrices, rated and agreed, in float32 (exact for 0 and 1, half the memory of
+    # float64): every sum the solves need is then a product of one of them with a few columns,
+    # one pass over memory, where indexing each rating (as numpy's bincount does) costs a
+    # pass per sum. Sums come back as float64.
+    rated = ((values == 1) | (values == -1)).astype(np.float32)
+    agreed = (values == 1).astype(np.float32)
     n_members, n_claims = values.shape
+    member_votes, claim_votes = rated.sum(axis=1, dtype=np.float64), rated.sum(0, np.float64)
+    member_agrees, claim_agrees = agreed.sum(axis=1, dtype=np.float64), agreed.sum(0, np.float64)
+    ratings, agrees = float(member_votes.sum()), float(member_agrees.sum())
     rng = np.random.default_rng(seed)
     member_factor: NDArray[np.float64] = rng.normal(0, 0.1, size=(n_members,))
     claim_factor: NDArray[np.float64] = rng.normal(0, 0.1, size=(n_claims,))
     member_intercept: NDArray[np.float64] = np.zeros(n_members)
     claim_intercept: NDArray[np.float64] = np.zeros(n_claims)
-    mean = float(ratings.mean()) if len(ratings) else 0.5
-    for _ in range(ROUNDS):
-        residual = ratings - mean - claim_intercept[claims]
-        member_intercept, member_factor = _solve(members, residual, claim_factor[claims], n_members)
-        residual = ratings - mean - member_intercept[members]
-        claim_intercept, claim_factor = _solve(claims, residual, member_factor[members], n_claims)
-        explained = (
-            member_intercept[members]
-            + claim_intercept[claims]
-            + member_factor[members] * claim_factor[claims]
-        )
-        mean = float((ratings - explained).sum() / (len(ratings) + INTERCEPT_PENALTY))
-    rated = np.bincount(members, minlength=n_members) > 0
-    low, high = np.percentile(member_factor[rated], ENDS) if rated.any() else (0.0, 0.0)
+    mean = agrees / ratings if ratings else 0.5
+    with one_core():
+        for _ in range(ROUNDS):
+            member_intercept, member_factor, _ = _solve(
+                rated, agreed, member_votes, member_agrees, mean, claim_intercept, claim_factor
+            )
+            claim_intercept, claim_factor, member_factors_of_claim = _solve(
+                rated.T, agreed.T, claim_votes, claim_agrees, mean, member_intercept, member_factor
+            )
+            explained = (  # sum over ratings of i_u + i_c + f_u * f_c
+                member_votes @ member_intercept
+                + claim_votes @ claim_intercept
+                + claim_factor @ member_factors_of_claim
+            )
+            mean = (agrees - explained) / (ratings + INTERCEPT_PENALTY)
+    voted = member_votes > 0
+    low, high = np.percentile(member_factor[voted], ENDS) if voted.any() else (0.0, 0.0)
     ends = (float(low), float(high))
     return Bridging(mean, claim_intercept, claim_factor, member_intercept, member_factor, ends)
 
 
 def _solve(
-    owner: NDArray[np.int64], target: NDArray[np.float64], other: NDArray[np.float64], size: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """For every owner at once: the intercept b and factor f minimising
-    sum (target - b - f * other)^2 + INTERCEPT_PENALTY b^2 + FACTOR_PENALTY f^2."""
+    rated: NDArray[np.float32],
+    agreed: NDArray[np.float32],
+    votes: NDArray[np.float64],
+    agrees: NDArray[np.float64],
+    mean: float,
+    other_intercept: NDArray[np.float64],
+    other_factor: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """For every row of `rated` at once: the intercept b and factor f minimising
+    sum (r - mean - other_intercept - b - f * other_factor)^2 + INTERCEPT_PENALTY b^2 +
+    FACTOR_PENALTY f^2 over the row's ratings r (1 agree, 0 disagree); and the sum of
+    `other_factor` over them, which the mean's update needs too."""
     import numpy as np
 
-    n = np.bincount(owner, minlength=size).astype(np.float64)
-    s_o = np.bincount(owner, other, minlength=size)
-    s_oo = np.bincount(owner, other * other, minlength=size)
-    s_t = np.bincount(owner, target, minlength=size)
-    s_to = np.bincount(owner, target * other, minlength=size)
-    a, b, d = n + INTERCEPT_PENALTY, s_o, s_oo + FACTOR_PENALTY
+    columns = [other_factor, other_factor**2, other_intercept, other_intercept * other_factor]
+    sums = (rated @ np.column_stack(columns).astype(np.float32)).astype(np.float64)
+    s_o, s_oo, s_i, s_io = sums.T
+    s_agreed_o = (agreed @ other_factor.astype(np.float32)).astype(np.float64)
+    s_t = agrees - mean * votes - s_i  # sum of the target, r - mean - other_intercept
+    s_to = s_agreed_o - mean * s_o - s_io  # the same, each times other_factor
+    a, b, d = votes + INTERCEPT_PENALTY, s_o, s_oo + FACTOR_PENALTY
     determinant = a * d - b * b
     intercept = (d * s_t - b * s_to) / determinant
     factor = (a * s_to - b * s_t) / determinant
-    return intercept, factor
+    return intercept, factor, s_o

@@ -15,7 +15,7 @@ from math import erf, sqrt
 from typing import TYPE_CHECKING
 
 from bot.analysis.matrix import vote_matrix
-from bot.domain import Choice, Claim
+from bot.domain import Choice, Claim, ClaimVoters
 from bot.results import wilson_interval
 
 if TYPE_CHECKING:
@@ -184,8 +184,8 @@ def _share_json(s: Share) -> dict[str, float]:
     return {"share": round(s.value, 4), "low": round(s.low, 4), "high": round(s.high, 4)}
 
 
-def analyse(votes: Iterable[tuple[str, int, str]], claims: Sequence[Claim]) -> Analysis:
-    """The analysis of a post's `votes` (member, claim id, choice) on its `claims`."""
+def analyse(votes: Iterable[ClaimVoters], claims: Sequence[Claim]) -> Analysis:
+    """The analysis of a post's `votes` (who took each side of each claim) on its `claims`."""
     import numpy as np
 
     from bot.analysis.bridging import fit_bridging
@@ -343,10 +343,9 @@ def _bridging(
 def _positions(grouping: Grouping | None, shown: Grouping | None) -> list[tuple[float, float, int]]:
     if grouping is None:
         return []
-    labels = shown.labels if shown is not None else [-1] * len(grouping.positions)
-    return [
-        (float(x), float(y), int(g)) for (x, y), g in zip(grouping.positions, labels, strict=True)
-    ]
+    labels = shown.labels.tolist() if shown is not None else [-1] * len(grouping.positions)
+    xs, ys = grouping.positions.T.tolist()  # plain floats, without a numpy scalar each
+    return list(zip(xs, ys, labels, strict=True))
 
 
 def _members(
@@ -357,21 +356,36 @@ def _members(
     claims: Sequence[Claim],
     shown: Grouping | None,
 ) -> dict[str, MemberPlace]:
-    """Each member's group, and the claims where they voted against their group's clear lean."""
+    """Each member's group, and the claims where they voted against their group's clear lean.
+
+    Found for every member at once with numpy (a post of 50,000 members and 200 claims is ten
+    million votes to look at): the share of the member's group against each of their votes, then
+    the largest few, the first claim first among equals."""
+    import numpy as np
+
+    if shown is None:
+        return {member: MemberPlace(None, 0, []) for member in members}
     sizes = [int((labels == g).sum()) for g in range(len(stats.pa))]
+    group = np.maximum(labels, 0)
+    against = np.where(values == 1, stats.pd[group], np.where(values == -1, stats.pa[group], 0))
+    against[(against < LEAN) | (labels < 0)[:, None]] = 0.0
+    rows = np.arange(len(members))
+    picks = []
+    for _ in range(SHOWN):
+        column = against.argmax(axis=1)  # the first of equal shares, as a stable sort keeps them
+        shares, agreed = against[rows, column], values[rows, column] == 1
+        picks.append((column.tolist(), shares.tolist(), agreed.tolist()))
+        against[rows, column] = 0.0
     places = {}
-    for row, member in enumerate(members):
-        g = int(labels[row])
-        if shown is None or g < 0:
-            places[member] = MemberPlace(None, 0, [])
-            continue
+    for row, (member, g) in enumerate(zip(members, labels.tolist(), strict=True)):
         differs = []
-        for c, claim in enumerate(claims):
-            vote = values[row, c]
-            if vote == 1 and stats.pd[g, c] >= LEAN:
-                differs.append((claim, Choice.AGREE, _share(stats, Choice.DISAGREE, g, c)))
-            elif vote == -1 and stats.pa[g, c] >= LEAN:
-                differs.append((claim, Choice.DISAGREE, _share(stats, Choice.AGREE, g, c)))
-        differs.sort(key=lambda d: d[2].value, reverse=True)
-        places[member] = MemberPlace(GROUP_NAMES[g], sizes[g], differs[:SHOWN])
+        for c, share, agreed in picks:
+            if share[row] > 0:
+                yours = Choice.AGREE if agreed[row] else Choice.DISAGREE
+                theirs = Choice.DISAGREE if agreed[row] else Choice.AGREE
+                differs.append((claims[c[row]], yours, _share(stats, theirs, g, c[row])))
+        if g < 0:
+            places[member] = MemberPlace(None, 0, [])
+        else:
+            places[member] = MemberPlace(GROUP_NAMES[g], sizes[g], differs)
     return places

@@ -154,6 +154,35 @@ async def test_votes_upsert_keep_history_and_tally(store: SqlStore) -> None:
     assert [(v.claim.id, v.choice) for v in mine] == [(c1, Choice.AGREE), (c2, Choice.PASS)]
 
 
+async def test_a_posts_votes_come_as_who_took_each_side_of_each_claim(store: SqlStore) -> None:
+    c1, c2 = await _open_post_with_claims(store)
+    odd = "eve\x1fwith a separator in her id"  # read apart from the joined names, still whole
+    async with store.transaction() as tx:
+        other = await tx.posts.add("console:a", NewPost("Q", "text"), "mod", T0)
+        [elsewhere] = await tx.claims.add(other, [draft("x", ClaimStatus.ACTIVE)], T0)
+        await tx.ballots.record(
+            [
+                VoteChange(c1, "ann", Choice.AGREE, None, T0),
+                VoteChange(c1, "bob", Choice.AGREE, None, T0),
+                VoteChange(c1, "cy", Choice.DISAGREE, None, T0),
+                VoteChange(c2, "ann", Choice.PASS, None, T0),
+                VoteChange(c2, odd, Choice.PASS, None, T0),
+                VoteChange(c2, "bob", Choice.DISAGREE, None, T0),
+                VoteChange(elsewhere.id, "ann", Choice.AGREE, None, T0),
+            ]
+        )
+        post_id = (await tx.claims.by_ids([c1]))[0].post_id
+    async with store.transaction(reading=True) as tx:
+        sides = await tx.votes.of_post(post_id)
+    assert {(s.claim_id, s.choice, frozenset(s.voters)) for s in sides} == {
+        (c1, Choice.AGREE, frozenset({"ann", "bob"})),
+        (c1, Choice.DISAGREE, frozenset({"cy"})),
+        (c2, Choice.PASS, frozenset({"ann", odd})),
+        (c2, Choice.DISAGREE, frozenset({"bob"})),
+    }
+    assert sum(len(s.voters) for s in sides) == 6  # each vote once
+
+
 async def test_one_vote_per_member_per_claim_is_a_database_rule(store: SqlStore) -> None:
     [c1] = await _open_post_with_claims(store, 1)
     row = {"claim_id": c1, "voter": "ann", "choice": "agree", "cast_at": T0}
