@@ -27,7 +27,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from adapters.bootstrap import Bot
-from adapters.config import Config, ConfigError
+from adapters.config import Config, ConfigError, load
 from adapters.discord import DebateClient, discord_client, serve
 from adapters.discord.app import point_at
 from adapters.discord.interaction import SORRY
@@ -786,6 +786,36 @@ async def test_bad_settings_stop_the_bot_with_one_line(engine: Engine, fake: Fak
         discord_client(engine, Config(discord_token=SecretStr("t"), discord_guild_ids="1,x"))
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
         discord_client(engine, Config(discord_token=SecretStr(" ")))
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "why"),
+    [
+        ("", "0", "DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT"),
+        ("2", "2", "DISCORD_SHARD_IDS: must be shard numbers from 0 to 1"),
+        ("2", "x", "DISCORD_SHARD_IDS: must be shard numbers from 0 to 1"),
+        ("0", "", "DISCORD_SHARD_COUNT: must be a number of shards from 1 up"),
+    ],
+)
+def test_shard_settings_are_checked_in_one_line(
+    count: str, ids: str, why: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCORD_SHARD_COUNT", count)
+    monkeypatch.setenv("DISCORD_SHARD_IDS", ids)
+    if not count:
+        monkeypatch.delenv("DISCORD_SHARD_COUNT")
+    with pytest.raises(ConfigError) as refused:
+        load()
+    assert str(refused.value).startswith(why) and "\n" not in str(refused.value)
+
+
+async def test_a_sharded_process_serves_its_own_shards(engine: Engine, fake: FakeDiscord) -> None:
+    """One of two processes: shard 1 of 2 (the other runs with DISCORD_SHARD_IDS=0)."""
+    config = Config(discord_token=SecretStr("t"), discord_shard_count=2, discord_shard_ids="1")
+    client = discord_client(engine, config)
+    assert (client.shard_ids, client.shard_count) == ([1], 2)
+    alone = discord_client(engine, Config(discord_token=SecretStr("t")))
+    assert (alone.shard_ids, alone.shard_count) == (None, None)  # as many as Discord advises
 
 
 # -- posts longer than the form -------------------------------------------------------------------
