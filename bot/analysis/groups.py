@@ -132,8 +132,9 @@ def _best_k(points: NDArray[np.float64], seed: int) -> tuple[int, float, NDArray
         scored = rng.choice(len(points), SILHOUETTE_MEMBERS, replace=False)
     distances = pairwise_distances(points[scored])
     best: tuple[int, float, NDArray[np.int64]] | None = None
+    distinct = len(np.unique(np.round(tried, 9), axis=0))  # members who voted alike coincide
     for k in K_RANGE:
-        if k >= len(points):
+        if k >= len(points) or k > distinct:  # no more groups than distinct places
             break
         kmeans = KMeans(n_clusters=k, n_init=KMEANS_STARTS, random_state=seed).fit(tried)
         if tried is not points:
