@@ -1,7 +1,7 @@
 """The one composition of debate-bot: the store, the clock, the engine with every collaborator,
-the platforms this process serves, and the background work (polls that close on time, weekly
-digests). The command line, the tests and the benchmarks all build the bot here; adapters are
-handed the engine and never start background work of their own.
+the metrics that watch it, the platforms this process serves, and the background work (polls
+that close on time, weekly digests). The command line, the tests and the benchmarks all build
+the bot here; adapters are handed the engine and never start background work of their own.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from adapters.charts import MatplotlibCharts
 from adapters.charts import warm_up as warm_up_charts
@@ -22,6 +23,9 @@ from bot.extraction.extractors import LlmExtractor, OfflineExtractor
 from bot.ports import Charts, Clock, Extractor, FetchedPage, Fetcher, Store, SystemClock
 from bot.similarity import near_duplicate as similar_claim
 from storage.store import DatabaseUnreachable, SqlStore, sqlite_file
+
+if TYPE_CHECKING:
+    from adapters.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,7 @@ class Bot:
         platforms: Platforms,
         digests: DigestSender,
         *,
+        metrics: Metrics | None = None,
         polls_every: float = CLOSE_DUE_POLLS_EVERY,
         digests_every: float = DIGEST_TICK_EVERY,
     ) -> None:
@@ -62,6 +67,7 @@ class Bot:
         self.engine = engine
         self.platforms = platforms
         self.digests = digests
+        self.metrics = metrics
         self.polls_every = polls_every
         self.digests_every = digests_every
 
@@ -129,6 +135,16 @@ def claim_extractor(config: Config) -> Extractor:
     return extractor
 
 
+def watching() -> Metrics | None:
+    """Prometheus metrics, where prometheus-client is installed (the slack and discord extras
+    bring it); without it the bot runs unwatched, as the console and command line may."""
+    try:
+        from adapters.metrics import Metrics
+    except ImportError:
+        return None
+    return Metrics()
+
+
 def _warm_up() -> None:
     """What the first results would otherwise wait for: the analysis and chart libraries."""
     warm_up_analysis()
@@ -152,6 +168,7 @@ def compose(
     clock = clock or SystemClock()
     charts = charts or MatplotlibCharts()
     platforms = Platforms()
+    metrics = watching()
     engine = Engine(
         store,
         clock,
@@ -160,6 +177,7 @@ def compose(
         near_duplicate=near_duplicate,
         charts=charts,
         roles=platforms,
+        observer=metrics,
     )
     digests = DigestSender(store, clock, charts, platforms, platforms.serves, engine.analysis)
     return Bot(
@@ -167,6 +185,7 @@ def compose(
         engine,
         platforms,
         digests,
+        metrics=metrics,
         polls_every=polls_every,
         digests_every=digests_every,
     )
