@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.charts import MatplotlibCharts
@@ -22,6 +23,7 @@ from bot.engine import Engine, NearDuplicate
 from bot.extraction.extractors import LlmExtractor, OfflineExtractor
 from bot.ports import Charts, Clock, Extractor, FetchedPage, Fetcher, Store, SystemClock
 from bot.similarity import near_duplicate as similar_claim
+from storage.backup import backup_sqlite
 from storage.store import DatabaseUnreachable, SqlStore, sqlite_file
 
 if TYPE_CHECKING:
@@ -240,6 +242,23 @@ async def open_store(url: str, *, create: bool = True) -> SqlStore:
 async def migrate(url: str) -> None:
     """Bring the database at `url` to the newest schema."""
     await (await open_store(url)).close()
+
+
+async def backup(url: str, target: Path) -> int:
+    """Copy the SQLite database at `url` to the new file `target`, while the bot may be
+    running; its size in bytes. PostgreSQL is backed up with pg_dump instead."""
+    database = sqlite_file(url)
+    if database is None:
+        raise ConfigError(
+            "DATABASE_URL: `debate-bot backup` copies an SQLite database; back up PostgreSQL "
+            "with pg_dump (docs/deploy.md)"
+        )
+    if not database.exists():
+        raise ConfigError(
+            f"DATABASE_URL: there is no database at {database}; run this where the bot runs, "
+            "or set DATABASE_URL to the bot's database."
+        )
+    return await asyncio.to_thread(backup_sqlite, database, target)
 
 
 async def _every(seconds: float, tick: Callable[[], Awaitable[object]]) -> None:

@@ -313,6 +313,13 @@ async def cmd_migrate(cfg: configuration.Config, args: argparse.Namespace) -> in
     return 0
 
 
+async def cmd_backup(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    size = await bootstrap.backup(cfg.database_url, target)
+    print(f"Backed up the database to {target} ({size / 1e6:.1f} MB).")
+    return 0
+
+
 DESCRIPTION = """\
 debate-bot: debate foreign-policy posts claim by claim, on Discord, Slack or a console.
 Settings come from the environment or .env (see .env.example); `run` with no Discord or Slack
@@ -363,6 +370,8 @@ def parser() -> argparse.ArgumentParser:
     exports.add_argument("folder", help="where the four CSV files go (made if need be)")
     exports.add_argument("--community", required=True, help="console:demo, discord:<id>, ...")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    backup = sub.add_parser("backup", help="copy the SQLite database to FILE, even while it runs")
+    backup.add_argument("file", metavar="FILE", help="a new file (PostgreSQL: use pg_dump)")
     return p
 
 
@@ -377,6 +386,7 @@ COMMANDS: dict[
     "import-polis": cmd_import_polis,
     "export-polis": cmd_export_polis,
     "migrate": cmd_migrate,
+    "backup": cmd_backup,
 }
 
 
