@@ -56,8 +56,16 @@ class Monitoring:
         self.metrics = metrics
         self.timeout = timeout
         self._failing: str | None = None  # why the last check failed, to log changes only
+        self._checking: asyncio.Future[Health] | None = None
 
     async def health(self) -> Health:
+        """Whether the database answers. Checks asked for while one is under way share its
+        answer, so a flood of /healthz on a public port holds at most one connection."""
+        if self._checking is None or self._checking.done():
+            self._checking = asyncio.ensure_future(self._check())
+        return await asyncio.shield(self._checking)
+
+    async def _check(self) -> Health:
         try:
             await asyncio.wait_for(self.store.ping(), self.timeout)
         except StoreUnreachable as why:
@@ -75,7 +83,7 @@ class Monitoring:
         failing = None if database == OK else database
         if failing != self._failing:
             if failing:
-                log.warning("health: the database is %s", failing)
+                log.warning("health: the database fails its check (%s)", failing)
             else:
                 log.info("health: the database answers again")
         self._failing = failing

@@ -112,16 +112,21 @@ async def test_health_port_metrics_move_as_members_vote_and_command(tmp_path: Pa
     assert sample(after, "debate_bot_commands_total", command="claim add", **done) == 1
 
 
-async def test_a_database_that_never_answers_is_503_within_the_timeout() -> None:
-    """A server that takes the connection and says nothing: the check gives up in time."""
-    silent = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+async def test_a_database_that_never_answers_is_503_within_the_timeout_on_one_connection() -> None:
+    """A server that takes connections and says nothing: the check gives up in time, and ten
+    checks at once share one attempt rather than take ten connections."""
+    connections = []
+    silent = await asyncio.start_server(lambda r, w: connections.append(w), "127.0.0.1", 0)
     port = silent.sockets[0].getsockname()[1]
     store = SqlStore(create_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/test"))
     async with health_port(Monitoring(store, None, timeout=0.3)) as url:
+        before = len(connections)  # from the check that found the port listening
         started = asyncio.get_running_loop().time()
-        status, said = await get(f"{url}/healthz")
+        answers = await asyncio.gather(*(get(f"{url}/healthz") for _ in range(10)))
         assert asyncio.get_running_loop().time() - started < 2
-    assert status == 503 and "no answer" in str(said["database"])
+    assert {status for status, _ in answers} == {503}
+    assert all("no answer" in str(said["database"]) for _, said in answers)
+    assert len(connections) == before + 1
     silent.close()
     await store.close()
 
