@@ -316,7 +316,7 @@ async def execute(engine: Engine, actor: Actor, line: str) -> Reply:
     if body.lower().startswith("/debate"):
         body = body[len("/debate") :]
     found = find(body.split())
-    name = found[0].name if found else "help" if not body.strip() else "unknown"
+    name = found[0].name if found is not None else _unnamed(body)
     try:
         reply = await _run(engine, actor, body, found)
     except Exception:
@@ -325,6 +325,12 @@ async def execute(engine: Engine, actor: Actor, line: str) -> Reply:
     outcome = Outcome.REFUSED if reply.error else Outcome.DONE
     engine.observer.command_handled(actor.community, name, outcome)
     return reply
+
+
+def _unnamed(body: str) -> str:
+    """What a line without a known command counts as: never the words typed, which would make
+    the metrics keep a series for each."""
+    return "unknown" if body.strip() else "help"
 
 
 async def _run(
