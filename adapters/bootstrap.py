@@ -1,7 +1,7 @@
 """The one composition of debate-bot: the store, the clock, the engine with every collaborator,
-the platforms this process serves, and the background work (polls that close on time, weekly
-digests). The command line, the tests and the benchmarks all build the bot here; adapters are
-handed the engine and never start background work of their own.
+the metrics that watch it, the platforms this process serves, and the background work (polls
+that close on time, weekly digests). The command line, the tests and the benchmarks all build
+the bot here; adapters are handed the engine and never start background work of their own.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adapters.charts import MatplotlibCharts
 from adapters.charts import warm_up as warm_up_charts
@@ -21,7 +23,11 @@ from bot.engine import Engine, NearDuplicate
 from bot.extraction.extractors import LlmExtractor, OfflineExtractor
 from bot.ports import Charts, Clock, Extractor, FetchedPage, Fetcher, Store, SystemClock
 from bot.similarity import near_duplicate as similar_claim
+from storage.backup import backup_sqlite
 from storage.store import DatabaseUnreachable, SqlStore, sqlite_file
+
+if TYPE_CHECKING:
+    from adapters.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +61,7 @@ class Bot:
         platforms: Platforms,
         digests: DigestSender,
         *,
+        metrics: Metrics | None = None,
         polls_every: float = CLOSE_DUE_POLLS_EVERY,
         digests_every: float = DIGEST_TICK_EVERY,
     ) -> None:
@@ -62,6 +69,7 @@ class Bot:
         self.engine = engine
         self.platforms = platforms
         self.digests = digests
+        self.metrics = metrics
         self.polls_every = polls_every
         self.digests_every = digests_every
 
@@ -133,6 +141,16 @@ def claim_extractor(config: Config) -> Extractor:
 FORGET_DELIVERIES_EVERY = 3600.0  # seconds between clearing out day-old delivery records
 
 
+def watching() -> Metrics | None:
+    """Prometheus metrics, where prometheus-client is installed (the slack and discord extras
+    bring it); without it the bot runs unwatched, as the console and command line may."""
+    try:
+        from adapters.metrics import Metrics
+    except ImportError:
+        return None
+    return Metrics()
+
+
 def _warm_up() -> None:
     """What the first results would otherwise wait for: the analysis and chart libraries."""
     warm_up_analysis()
@@ -156,6 +174,7 @@ def compose(
     clock = clock or SystemClock()
     charts = charts or MatplotlibCharts()
     platforms = Platforms()
+    metrics = watching()
     engine = Engine(
         store,
         clock,
@@ -164,6 +183,7 @@ def compose(
         near_duplicate=near_duplicate,
         charts=charts,
         roles=platforms,
+        observer=metrics,
     )
     digests = DigestSender(store, clock, charts, platforms, platforms.serves, engine.analysis)
     return Bot(
@@ -171,6 +191,7 @@ def compose(
         engine,
         platforms,
         digests,
+        metrics=metrics,
         polls_every=polls_every,
         digests_every=digests_every,
     )
@@ -225,6 +246,23 @@ async def open_store(url: str, *, create: bool = True) -> SqlStore:
 async def migrate(url: str) -> None:
     """Bring the database at `url` to the newest schema."""
     await (await open_store(url)).close()
+
+
+async def backup(url: str, target: Path) -> int:
+    """Copy the SQLite database at `url` to the new file `target`, while the bot may be
+    running; its size in bytes. PostgreSQL is backed up with pg_dump instead."""
+    database = sqlite_file(url)
+    if database is None:
+        raise ConfigError(
+            "DATABASE_URL: `debate-bot backup` copies an SQLite database; back up PostgreSQL "
+            "with pg_dump (docs/deploy.md)"
+        )
+    if not database.exists():
+        raise ConfigError(
+            f"DATABASE_URL: there is no database at {database}; run this where the bot runs, "
+            "or set DATABASE_URL to the bot's database."
+        )
+    return await asyncio.to_thread(backup_sqlite, database, target)
 
 
 async def _every(seconds: float, tick: Callable[[], Awaitable[object]]) -> None:

@@ -11,7 +11,7 @@ import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Coroutine
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,11 +96,12 @@ async def cmd_run(cfg: configuration.Config, args: argparse.Namespace) -> int:
             print(f"debate-bot: {error}", file=sys.stderr)
             return 2
         try:
-            async with asyncio.TaskGroup() as running:
-                for server in servers:
-                    running.create_task(server)
-                running.create_task(bot.run_background())
-                running.create_task(until_stopped())
+            with bot.metrics.errors_logged() if bot.metrics else nullcontext():
+                async with asyncio.TaskGroup() as running:
+                    for server in servers:
+                        running.create_task(server)
+                    running.create_task(bot.run_background())
+                    running.create_task(until_stopped())
         except* Stopped:
             log.warning("stopped")
         except* configuration.ConfigError as errors:  # a token the platform refused
@@ -112,7 +113,17 @@ async def cmd_run(cfg: configuration.Config, args: argparse.Namespace) -> int:
 
 
 def start_platforms(bot: Bot, cfg: configuration.Config) -> list[Coroutine[Any, Any, None]]:
-    """Route each platform with credentials to its adapter; the coroutines that serve them."""
+    """Route each platform with credentials to its adapter; the coroutines that serve them,
+    and the health and metrics port if HEALTH_PORT is set."""
+    from adapters.monitoring import Monitoring  # aiohttp: only a serving bot loads it
+
+    slack_http = bool(cfg.slack_bot_token) and not cfg.slack_app_token  # Socket Mode: no port
+    if slack_http and cfg.health_port == cfg.slack_port:
+        raise configuration.ConfigError(
+            f"HEALTH_PORT: {cfg.health_port} is SLACK_PORT, which serves /healthz and /metrics "
+            "already; unset HEALTH_PORT, or choose another port"
+        )
+    monitoring = Monitoring(bot.store, bot.metrics)
     servers = []
     if cfg.discord_token:
         from adapters.discord import discord_client, serve
@@ -123,9 +134,11 @@ def start_platforms(bot: Bot, cfg: configuration.Config) -> list[Coroutine[Any, 
     if cfg.slack_bot_token:
         from adapters.slack import serve_slack, slack_app
 
-        slack = slack_app(bot.engine, cfg)
+        slack = slack_app(bot.engine, cfg, monitoring)
         bot.serve("slack", slack)
         servers.append(serve_slack(slack, cfg))
+    if cfg.health_port is not None:
+        servers.append(monitoring.serve("0.0.0.0", cfg.health_port))
     return servers
 
 
@@ -300,6 +313,13 @@ async def cmd_migrate(cfg: configuration.Config, args: argparse.Namespace) -> in
     return 0
 
 
+async def cmd_backup(cfg: configuration.Config, args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    size = await bootstrap.backup(cfg.database_url, target)
+    print(f"Backed up the database to {target} ({size / 1e6:.1f} MB).")
+    return 0
+
+
 DESCRIPTION = """\
 debate-bot: debate foreign-policy posts claim by claim, on Discord, Slack or a console.
 Settings come from the environment or .env (see .env.example); `run` with no Discord or Slack
@@ -350,6 +370,8 @@ def parser() -> argparse.ArgumentParser:
     exports.add_argument("folder", help="where the four CSV files go (made if need be)")
     exports.add_argument("--community", required=True, help="console:demo, discord:<id>, ...")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    backup = sub.add_parser("backup", help="copy the SQLite database to FILE, even while it runs")
+    backup.add_argument("file", metavar="FILE", help="a new file (PostgreSQL: use pg_dump)")
     return p
 
 
@@ -364,6 +386,7 @@ COMMANDS: dict[
     "import-polis": cmd_import_polis,
     "export-polis": cmd_export_polis,
     "migrate": cmd_migrate,
+    "backup": cmd_backup,
 }
 
 

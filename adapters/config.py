@@ -45,6 +45,10 @@ class Config(BaseSettings):
     slack_api_url: str | None = None
     slack_port: int = 3000
 
+    # /healthz and /metrics on a port of their own (docs/deploy.md), for a bot with no HTTP
+    # port (Discord, Slack in Socket Mode); off when unset.
+    health_port: int | None = None
+
     # Claim extraction by a language model (README, "LLM extraction"); offline when unset.
     extract_llm_url: str | None = None
     extract_llm_model: str | None = Field(default=None, validate_default=True)
@@ -62,6 +66,16 @@ class Config(BaseSettings):
                 f"not {url.split(':', 1)[0]}:"
             )
         return url
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _port(cls, port: object) -> int | None:
+        said = "" if port is None else str(port).strip()
+        if not said:
+            return None  # `HEALTH_PORT=` as in .env.example: off
+        if not (said.isdigit() and 1 <= int(said) <= 65535):
+            raise ValueError("must be a port number from 1 to 65535, or unset for none")
+        return int(said)
 
     @field_validator("log_level")
     @classmethod

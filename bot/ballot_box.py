@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain import Ballot, Choice, Settings, Tally, VoteChange
 from bot.errors import DebateError, UnknownClaim
-from bot.ports import ClaimKey, Clock, Store
+from bot.ports import ClaimKey, Clock, Observer, Store, Unwatched
 from bot.rules import why_not_votable
 
 log = logging.getLogger(__name__)
@@ -62,20 +63,30 @@ MAX_BATCH = 500
 
 
 class BallotBox:
-    def __init__(self, store: Store, clock: Clock, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        max_batch: int = MAX_BATCH,
+        observer: Observer | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._max_batch = max_batch
+        self._observer = observer or Unwatched()
         self._waiting: list[tuple[VoteRequest, asyncio.Future[CountedVote]]] = []
         self._committer: asyncio.Task[None] | None = None
 
     async def cast(self, request: VoteRequest) -> CountedVote:
         """Count one vote; returns once it is durable, raises the `DebateError` that refused it."""
+        handed_in = time.perf_counter()
         future: asyncio.Future[CountedVote] = asyncio.get_running_loop().create_future()
         self._waiting.append((request, future))
         if self._committer is None or self._committer.done():
             self._committer = asyncio.create_task(self._commit_waiting())
-        return await future
+        counted = await future
+        self._observer.vote_counted(request.community, time.perf_counter() - handed_in)
+        return counted
 
     async def drain(self) -> None:
         """Wait until every vote handed in so far is committed or refused."""

@@ -16,6 +16,7 @@ from bot.answers import Answer, Refusal, Usage
 from bot.domain import Actor
 from bot.engine import Engine
 from bot.errors import BadInput, DebateError
+from bot.ports import Outcome
 from bot.words import quoted
 
 
@@ -310,14 +311,35 @@ def find(words: list[str]) -> tuple[Subcommand, int] | None:
 
 
 async def execute(engine: Engine, actor: Actor, line: str) -> Reply:
-    """Run one `/debate ...` line for the actor; refusals come back as error replies."""
+    """Run one `/debate ...` line for the actor; refusals come back as error replies. The
+    engine's observer hears which command it was and how it ended."""
     body = line.strip()
     if body.lower().startswith("/debate"):
         body = body[len("/debate") :]
+    found = find(body.split())
+    name = found[0].name if found is not None else _unnamed(body)
+    try:
+        reply = await _run(engine, actor, body, found)
+    except Exception:
+        engine.observer.command_handled(actor.community, name, Outcome.FAILED)
+        raise
+    outcome = Outcome.REFUSED if reply.error else Outcome.DONE
+    engine.observer.command_handled(actor.community, name, outcome)
+    return reply
+
+
+def _unnamed(body: str) -> str:
+    """What a line without a known command counts as: never the words typed, which would make
+    the metrics keep a series for each."""
+    return "unknown" if body.strip() else "help"
+
+
+async def _run(
+    engine: Engine, actor: Actor, body: str, found: tuple[Subcommand, int] | None
+) -> Reply:
     words = body.split()
     if not words:
         return await _help(engine, actor, "")
-    found = find(words)
     try:
         if found is None:
             raise BadInput(

@@ -78,9 +78,11 @@ from bot.ports import (
     Extractor,
     Fetcher,
     NewClaim,
+    Observer,
     PlatformRoles,
     Store,
     Transaction,
+    Unwatched,
 )
 from bot.results import ClaimResult, Results
 from bot.rules import can_see_tallies, is_moderator, takes_votes
@@ -105,6 +107,7 @@ class Engine:
         near_duplicate: NearDuplicate,
         charts: Charts,
         roles: PlatformRoles,
+        observer: Observer | None = None,  # metrics, when someone watches
     ) -> None:
         self.store = store
         self.clock = clock
@@ -113,7 +116,8 @@ class Engine:
         self.near_duplicate = near_duplicate
         self.charts = charts
         self.roles = roles
-        self.ballot_box = BallotBox(store, clock)
+        self.observer = observer or Unwatched()
+        self.ballot_box = BallotBox(store, clock, observer=self.observer)
         self.analyst = Analyst(store)
         self.deliveries = Deliveries(store, clock)
 

@@ -4,8 +4,8 @@
 Adapters provide a `Fetcher` for links, `Charts` that draw, `PlatformRoles` that say whether a
 member moderates where only the platform knows, and a `ChatModel` that answers over the network
 when claim extraction asks a language model; tests give a `Clock` they control and stand-in
-`Extractor`s. The engine sees only these protocols, so it runs the same on every platform and
-database.
+`Extractor`s. An `Observer` (the adapters' metrics) is told what the bot did, as it does it. The
+engine sees only these protocols, so it runs the same on every platform and database.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from bot.domain import (
@@ -129,6 +130,38 @@ class PlatformRoles(Protocol):
     not carry it (`platform_moderator` None): asked only when a decision depends on it."""
 
     async def platform_moderator(self, actor: Actor) -> bool: ...
+
+
+class Outcome(StrEnum):
+    """How a command ended: done, refused with the sentence a member reads, or failed (ours)."""
+
+    DONE = "ok"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+class Observer(Protocol):
+    """Whoever watches the bot at work (Prometheus metrics, in `adapters/metrics.py`), told what
+    happened as it happens. Each call returns at once and never raises: the debate goes on the
+    same whether anyone watches or not."""
+
+    def vote_counted(self, community: str, seconds: float) -> None:
+        """A vote was committed, `seconds` after it was handed to the ballot box."""
+        ...
+
+    def command_handled(self, community: str, command: str, outcome: Outcome) -> None:
+        """A command (`claim add`, `vote`, ...) asked in `community` ran to its end."""
+        ...
+
+
+class Unwatched:
+    """The observer when nobody watches: a bot built without metrics."""
+
+    def vote_counted(self, community: str, seconds: float) -> None:
+        pass
+
+    def command_handled(self, community: str, command: str, outcome: Outcome) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -303,6 +336,11 @@ class Transaction(Protocol):
     def deliveries(self) -> DeliveryRepository: ...
 
 
+class StoreUnreachable(Exception):
+    """The database cannot answer. The message says why in a few words that name no host, user
+    or password: health checks show it to whoever asks."""
+
+
 class Store(Protocol):
     def transaction(self, *, reading: bool = False) -> AbstractAsyncContextManager[Transaction]:
         """A unit of work that commits when the block ends and rolls back if it raises.
@@ -317,6 +355,11 @@ class Store(Protocol):
     def transient(self, error: BaseException) -> bool:
         """Whether `error` is the database connection failing (cut, restarted, a deadlock), so
         that the same unit of work may succeed if tried again, rather than a fault of the work."""
+        ...
+
+    async def ping(self) -> None:
+        """Ask the database the most trivial question, for a health check; raises
+        `StoreUnreachable` when it cannot answer, or when the store is closed."""
         ...
 
     async def close(self) -> None: ...

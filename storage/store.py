@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.ports import StoreUnreachable
 from storage.audit import SqlAudit
 from storage.ballots import SqlBallots
 from storage.deliveries import SqlDeliveries
@@ -37,7 +38,7 @@ class DatabaseUnreachable(Exception):
     """The database could not be opened; the message says why in words an operator acts on."""
 
 
-def sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str | sa.URL) -> Path | None:
     """The file an SQLite URL names, made absolute; None for other databases and memory."""
     parsed = sa.make_url(url)
     if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
@@ -115,6 +116,8 @@ class SqlStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._local_locks: dict[str, asyncio.Lock] = {}
+        self.closed = False
+        self._file = sqlite_file(engine.url)
 
     @classmethod
     async def open(cls, url: str, *, run_migrations: bool = True, **options: Any) -> SqlStore:
@@ -165,7 +168,21 @@ class SqlStore:
                 return True
         return False
 
+    async def ping(self) -> None:
+        """`SELECT 1` on a connection from the pool. An SQLite file that is gone is said as
+        such: SQLite would make a new, empty one, and a pooled connection still reads the old."""
+        if self.closed:
+            raise StoreUnreachable("the store is closed")
+        if self._file is not None and not self._file.exists():
+            raise StoreUnreachable("the SQLite file is gone")
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+        except (OSError, sa.exc.DBAPIError) as error:
+            raise StoreUnreachable(_briefly(error)) from error
+
     async def close(self) -> None:
+        self.closed = True
         await self.engine.dispose()
 
 
@@ -214,6 +231,18 @@ def _why(error: BaseException, url: sa.URL) -> str:
     if url.drivername.startswith("sqlite"):
         return f"SQLite cannot open {url.database}: {_first_line(cause)}"
     return f"{_first_line(cause)} ({name})"
+
+
+def _briefly(error: BaseException) -> str:
+    """Why the database did not answer, in a few words naming no host, user or password."""
+    chain = _causes(error)
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "connection refused"
+    if any(isinstance(e, TimeoutError) for e in chain):
+        return "no answer in time"
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return "unknown host"
+    return f"the driver said {type(chain[-1]).__name__}"
 
 
 def _first_line(error: BaseException) -> str:

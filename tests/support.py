@@ -1,4 +1,5 @@
-"""Test helpers: a clock moved by hand, members and moderators, a PostgreSQL schema per test."""
+"""Test helpers: a clock moved by hand, members and moderators, a PostgreSQL schema per test,
+and Prometheus metrics read from a /metrics page."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 import sqlalchemy as sa
+from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.bootstrap import Bot, compose
 from bot.domain import Actor, DraftClaim
@@ -71,3 +74,28 @@ def make_bot(
     """The bot as the bootstrap composes it, on a test's store and clock. Posts get no drafts
     unless the test gives `extract`, a stand-in for offline extraction, or a whole `extractor`."""
     return compose(store, clock=clock, **{"extractor": OfflineExtractor(extract), **choices})
+
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def samples(exposition: str) -> Samples:
+    """Prometheus's text format read as a table: (sample name, its labels) -> value."""
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+    }
+
+
+def sample(found: Samples, name: str, **labels: str) -> float:
+    """One sample's value; 0 for a labelled series not created yet, as Prometheus reads it."""
+    return found.get((name, frozenset(labels.items())), 0.0)
+
+
+async def scrape(http: aiohttp.ClientSession, url: str) -> Samples:
+    """GET a /metrics page, checked to be Prometheus's text format."""
+    async with http.get(url) as page:
+        assert page.status == 200
+        assert page.headers["Content-Type"].startswith("text/plain")
+        return samples(await page.text())

@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 import json
+import socket
 import sqlite3
 import time
 import zipfile
@@ -21,6 +22,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from aiohttp import web
@@ -32,6 +34,7 @@ from adapters.discord import DebateClient, discord_client, serve
 from adapters.discord.app import point_at
 from adapters.discord.interaction import SORRY
 from adapters.fetch import WebFetcher
+from adapters.monitoring import Monitoring
 from bot import polis
 from bot.ballot_box import NotSaved
 from bot.domain import Actor, Choice, ClaimKind, DigestStatus, DraftClaim
@@ -47,7 +50,7 @@ from fakes.discord_fake import (
     Upload,
 )
 from storage.store import SqlStore
-from tests.support import ManualClock, make_bot
+from tests.support import ManualClock, make_bot, sample, scrape
 
 QUICK = 0.05  # the poll-message edit interval in tests
 
@@ -847,3 +850,53 @@ async def test_a_post_longer_than_the_form_comes_as_a_text_file(
 
 def actor(fake: FakeDiscord, member: Member) -> Actor:
     return Actor(f"discord:{fake.guild_id}", str(member.id), platform_moderator=True)
+
+
+# -- metrics --------------------------------------------------------------------------------------
+
+
+async def test_health_port_metrics_count_discord_votes_and_commands(
+    composition: Bot, db: SqlStore, fake: FakeDiscord, bot: DebateClient, mod: Member
+) -> None:
+    """A Discord-only bot has no HTTP port of its own: HEALTH_PORT serves its metrics."""
+    port = free_port()
+    serving = asyncio.create_task(
+        Monitoring(db, composition.metrics).serve("127.0.0.1", port), name="health port"
+    )
+    try:
+        await add_post(fake, mod)
+        await open_poll(fake, mod)
+        [poll] = fake.channel_messages()
+        ann, bob = fake.member("ann"), fake.member("bob")
+        for who, choice in ((ann, "agree"), (bob, "pass")):
+            await (await fake.click(who, poll, vote_button(poll, "1.2", choice))).reply()
+        await (await fake.command(ann, "debate-mod open", post="1")).reply()  # not a moderator
+        await (await fake.command(ann, "debate vote", claim="1.1", choice="agree")).reply()
+
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):  # the server may take a moment to listen
+                try:
+                    metrics = await scrape(http, f"http://127.0.0.1:{port}/metrics")
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.02)
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                assert health.status == 200
+    finally:
+        serving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+    assert sample(metrics, "debate_bot_votes_counted_total", platform="discord") == 3
+    assert sample(metrics, "debate_bot_votes_counted_total", platform="slack") == 0
+    done = {"platform": "discord", "outcome": "ok"}
+    assert sample(metrics, "debate_bot_commands_total", command="post", **done) == 1
+    assert sample(metrics, "debate_bot_commands_total", command="open", **done) == 1
+    assert sample(metrics, "debate_bot_commands_total", command="vote", **done) == 1
+    refused = {"platform": "discord", "outcome": "refused"}
+    assert sample(metrics, "debate_bot_commands_total", command="open", **refused) == 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -7,13 +7,17 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+import aiohttp
+
 from fakes.discord_fake import FakeDiscord
 from fakes.slack_fake import FakeSlackApi, SlackSender
+from tests.support import sample, scrape
 from tests.test_slack import MOD, texts_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,3 +138,39 @@ async def test_sigterm_stops_cleanly_with_every_acknowledged_vote_stored_and_ans
         assert all("counted: agree" in texts_of(slack.responses[user][0]) for user in voters)
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM votes").fetchone() == (20,)
+
+
+async def test_health_port_serves_health_and_metrics_beside_socket_mode(tmp_path: Path) -> None:
+    """Socket Mode opens no port of its own: HEALTH_PORT serves /healthz and /metrics, and the
+    metrics count what the process did."""
+    port = free_port()
+    async with FakeSlackApi(admins={MOD}) as slack:
+        bot = await start(
+            tmp_path / "debate.db", slack_settings(slack) | {"HEALTH_PORT": str(port)}
+        )
+        try:
+            await slack.socket_connected(within=30)
+            command = dict(parse_qsl(SlackSender(slack).command(MOD, "help").body))
+            await slack.send_envelope("slash_commands", command, within=10)
+            async with aiohttp.ClientSession() as http:
+                for _ in range(500):
+                    try:
+                        async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                            assert health.status == 200
+                            assert await health.json() == {"ok": True, "database": "ok"}
+                            break
+                    except aiohttp.ClientConnectionError:
+                        await asyncio.sleep(0.02)
+                metrics = await scrape(http, f"http://127.0.0.1:{port}/metrics")
+        finally:
+            stderr = await stop(bot, signal.SIGTERM)
+    assert_stopped_cleanly(bot, stderr)
+    done = {"platform": "slack", "command": "help", "outcome": "ok"}
+    assert sample(metrics, "debate_bot_commands_total", **done) == 1
+    assert sample(metrics, "debate_bot_errors_total", logger="adapters.slack") == 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -24,6 +24,7 @@ from aiohttp import web
 from adapters.bootstrap import Bot
 from adapters.config import Config
 from adapters.llm import ChatCompletions
+from adapters.monitoring import Monitoring
 from adapters.slack import SlackApp, serve_slack, slack_app
 from adapters.slack.render import escape
 from bot import polis
@@ -35,7 +36,7 @@ from bot.ports import FetchedPage
 from fakes.llm_fake import FakeLlm
 from fakes.slack_fake import TEAM, FakeSlackApi, SlackRequest, SlackSender
 from storage.store import SqlStore
-from tests.support import ManualClock, make_bot
+from tests.support import ManualClock, make_bot, sample, scrape
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 MOD = "UMOD"  # a workspace admin, as users.info says
@@ -125,6 +126,10 @@ class Slack:
     def replies(self, name: str) -> list[str]:
         return [texts_of(r) for r in self.api.responses.get(name, [])]
 
+    def beside(self, path: str) -> str:
+        """Another path on the port that serves Slack's request URL."""
+        return self.url.removesuffix("/slack/events") + path
+
     @property
     def engine(self) -> Engine:
         return self.bot.engine
@@ -168,6 +173,7 @@ async def make_slack(tmp_path: Path) -> AsyncIterator[SlackFactory]:
             api_url=api.api_url,
             debounce_seconds=0.05,
             ack_budget=ack_budget,
+            monitoring=Monitoring(store, bot.metrics),
         )
         bot.serve("slack", app)
         runner = web.AppRunner(app.web_app(), access_log=None)
@@ -408,6 +414,10 @@ async def test_a_commit_slower_than_slacks_3_s_is_acknowledged_first_and_counted
     await slack.app.drain()
     assert "counted: agree" in slack.replies("r")[0]  # the receipt carries the outcome
     writer.close()
+    metrics = await scrape(slack.http, slack.beside("/metrics"))
+    assert sample(metrics, "debate_bot_slack_acked_before_commit_total") == 1
+    assert sample(metrics, "debate_bot_votes_counted_total", platform="slack") == 1
+    assert sample(metrics, "debate_bot_vote_commit_seconds_sum") > 0.3  # it waited for the lock
 
 
 async def test_changing_a_vote_and_tallies_shown_after_voting(slack: Slack) -> None:
@@ -973,7 +983,7 @@ async def test_run_slack_serves_http_with_a_health_check(tmp_path: Path) -> None
             _env_file=None,  # type: ignore[call-arg]
         )
         bot = make_bot(store, ManualClock())
-        app = slack_app(bot.engine, config)
+        app = slack_app(bot.engine, config, Monitoring(store, bot.metrics))
         bot.serve("slack", app)
         serving = asyncio.create_task(serve_slack(app, config, host="127.0.0.1"))
         sender = SlackSender(api)
@@ -1043,3 +1053,66 @@ async def test_a_message_longer_than_the_form_becomes_the_post_whole(slack: Slac
     assert "Added post 1: A long read" in slack.replies("long")[0]
     [post] = (await slack.engine.posts(mod_actor())).posts
     assert len(post.text) > 3000
+
+
+# -- health and metrics on Slack's port --------------------------------------------------------
+
+
+async def test_healthz_is_503_while_the_database_is_gone_and_200_once_it_is_back(
+    slack: Slack, tmp_path: Path
+) -> None:
+    async with slack.http.get(slack.beside("/healthz")) as health:
+        assert health.status == 200
+        assert await health.json() == {"ok": True, "database": "ok"}
+    database = tmp_path / "s.db"
+    database.rename(tmp_path / "s.moved")
+    async with slack.http.get(slack.beside("/healthz")) as health:
+        assert health.status == 503
+        said = await health.json()
+    assert said["ok"] is False and "gone" in said["database"]
+    assert str(tmp_path) not in said["database"]  # no path, host or secret on a public port
+    (tmp_path / "s.moved").rename(database)
+    async with slack.http.get(slack.beside("/healthz")) as health:
+        assert health.status == 200
+
+
+async def test_metrics_count_signed_vote_clicks_commands_and_requests(slack: Slack) -> None:
+    [poll] = await prepare_poll(slack, claims=1)  # post, claim add, open: three commands
+    before = await scrape(slack.http, slack.beside("/metrics"))
+    assert sample(before, "debate_bot_votes_counted_total", platform="slack") == 0
+    done = {"platform": "slack", "outcome": "ok"}
+    assert sample(before, "debate_bot_commands_total", command="claim add", **done) == 1
+    answered = sample(before, "debate_bot_slack_request_seconds_count", status="200")
+    assert answered >= 3
+
+    assert (await slack.click("U1", "1.1", "agree", poll, reply_to="r")).status == 200
+    assert (await slack.click("U2", "1.1", "pass", poll, reply_to="s")).status == 200
+    await slack.command("U1", "close 1")  # for moderators only
+    await slack.command("U1", "frobnicate 1")  # no such command
+    forged = slack.sender.click("U1", "vote:agree", "1.1", message=poll, reply_to="t")
+    assert (await slack.send(forged, secret="not the signing secret")).status == 401
+
+    after = await scrape(slack.http, slack.beside("/metrics"))
+    assert sample(after, "debate_bot_votes_counted_total", platform="slack") == 2
+    assert sample(after, "debate_bot_votes_counted_total", platform="discord") == 0
+    assert sample(after, "debate_bot_vote_commit_seconds_count") == 2
+    assert sample(after, "debate_bot_vote_commit_seconds_bucket", le="+Inf") == 2
+    refused = {"platform": "slack", "outcome": "refused"}
+    assert sample(after, "debate_bot_commands_total", command="close", **refused) == 1
+    assert sample(after, "debate_bot_commands_total", command="unknown", **refused) == 1
+    assert sample(after, "debate_bot_slack_request_seconds_count", status="200") == answered + 4
+    assert sample(after, "debate_bot_slack_request_seconds_count", status="401") == 1
+    assert sample(after, "debate_bot_slack_acked_before_commit_total") == 0
+    assert sample(after, "process_resident_memory_bytes") > 0  # the process itself, too
+
+
+async def test_a_command_that_fails_is_counted_and_its_error_too(make_slack: SlackFactory) -> None:
+    slack = await make_slack(fetcher=SlowFetcher(0, fail=True))
+    assert slack.bot.metrics is not None
+    with slack.bot.metrics.errors_logged():
+        answer = await slack.command(MOD, "post https://example.org/a-post")
+    assert answer.status == 200
+    metrics = await scrape(slack.http, slack.beside("/metrics"))
+    failed = {"platform": "slack", "outcome": "failed"}
+    assert sample(metrics, "debate_bot_commands_total", command="post", **failed) == 1
+    assert sample(metrics, "debate_bot_errors_total", logger="adapters.slack") == 1

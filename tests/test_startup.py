@@ -169,6 +169,27 @@ async def test_a_slack_port_in_use_is_one_line(tmp_path: Path) -> None:
     assert str(port) in one_line(run, "SLACK_PORT")
 
 
+@pytest.mark.parametrize("port", ["health", "0", "70000", "3000.5"])
+def test_a_health_port_that_is_no_port_is_one_line(port: str, tmp_path: Path) -> None:
+    run = debate_bot(
+        "migrate", DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'd.db'}", HEALTH_PORT=port
+    )
+    assert "port number" in one_line(run, "HEALTH_PORT")
+
+
+def test_a_health_port_that_is_the_slack_port_is_one_line(tmp_path: Path) -> None:
+    run = debate_bot(
+        "run",
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'd.db'}",
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        SLACK_API_URL=f"http://127.0.0.1:{closed_port()}/api/",
+        SLACK_PORT="3999",
+        HEALTH_PORT="3999",
+    )
+    assert "SLACK_PORT" in one_line(run, "HEALTH_PORT")
+
+
 # -- where the SQLite file is -------------------------------------------------------------------
 
 

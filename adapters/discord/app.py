@@ -20,12 +20,14 @@ from discord import app_commands
 from adapters.config import Config, ConfigError
 from adapters.discord import render
 from adapters.discord.commands import DebateTree, install
+from adapters.discord.interaction import observe
 from adapters.discord.polls import PollBoard, VoteButton
 from bot.answers import ClosedPoll
 from bot.digest import Digest
 from bot.domain import Actor, Settings
 from bot.engine import Engine
 from bot.errors import DebateError
+from bot.ports import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,12 @@ class DebateClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(VoteButton)
         await self.sync_commands()
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Any], _: Any
+    ) -> None:
+        """A command done (refusals and failures go to `DebateTree.on_error`)."""
+        observe(interaction, self.engine.observer, Outcome.DONE)
 
     async def sync_commands(self) -> None:
         """To the listed servers (instant), else globally (Discord may take a while to show)."""

@@ -19,7 +19,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord import render
-from adapters.discord.interaction import actor_of, defer, refuse, reply
+from adapters.discord.interaction import actor_of, defer, observe, refuse, reply
 from adapters.discord.options import (
     WEEKDAYS,
     AnyClaim,
@@ -43,7 +43,8 @@ from bot.domain import (
     Resolution,
     Visibility,
 )
-from bot.errors import BadInput, TooLong
+from bot.errors import BadInput, DebateError, TooLong
+from bot.ports import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -483,7 +484,10 @@ class DebateTree(app_commands.CommandTree[Any]):
     """Every refusal or failure of a command becomes one private sentence for the member."""
 
     async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
-        await refuse(interaction, getattr(error, "original", error))
+        original = getattr(error, "original", error)
+        outcome = Outcome.REFUSED if isinstance(original, DebateError) else Outcome.FAILED
+        observe(interaction, engine_of(interaction).observer, outcome)
+        await refuse(interaction, original)
 
 
 def install(tree: app_commands.CommandTree[Any]) -> None:

@@ -3,7 +3,8 @@
 `actor_of` is the whole inbound translation of a member: the community is the server, moderator
 status is what Discord says about Manage Server, and roles are passed on for the engine to judge.
 `reply` sends rendered messages (privately by default) whether or not the interaction was deferred;
-`refuse` turns a `DebateError` into its one sentence and anything else into an apology, privately.
+`refuse` turns a `DebateError` into its one sentence and anything else into an apology, privately;
+`observe` tells the metrics how a command ended.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import discord
 from adapters.discord.render import NO_MENTIONS, Message
 from bot.domain import Actor
 from bot.errors import DebateError
+from bot.ports import Observer, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,18 @@ async def refuse(interaction: discord.Interaction[Any], error: BaseException) ->
             )
     except discord.HTTPException:
         log.exception("could not tell %s why it failed", _describe(interaction))
+
+
+def observe(interaction: discord.Interaction[Any], observer: Observer, outcome: Outcome) -> None:
+    """Tell `observer` (metrics) how a command ended, named as on Slack (`vote`, `claim add`)
+    whether a member or a moderator asked."""
+    command = interaction.command
+    if command is None or interaction.guild_id is None:
+        return
+    group, _, name = command.qualified_name.partition(" ")
+    if group not in ("debate", "debate-mod") or not name:
+        name = command.qualified_name.lower()  # the message menu, "Debate this post"
+    observer.command_handled(f"discord:{interaction.guild_id}", name, outcome)
 
 
 def _describe(interaction: discord.Interaction[Any]) -> str:

@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.monitoring import Monitoring
 from bot.answers import ClosedPoll
 from bot.digest import Digest
 from bot.domain import Actor, Settings
@@ -68,6 +69,7 @@ class SlackApp:
         api_url: str | None = None,
         debounce_seconds: float = 1.0,
         ack_budget: float = 2.0,
+        monitoring: Monitoring | None = None,
     ) -> None:
         self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
         self.client = AsyncWebClient(
@@ -89,16 +91,21 @@ class SlackApp:
         self.refusals = RefusalLog()
         self._signing_secret = signing_secret
         self.inbound.listen(self.app)
+        self.monitoring = monitoring
+        if monitoring is not None:
+            monitoring.follow_acked_before_commit(lambda: self.inbound.acked_before_commit)
         self._web_app: web.Application | None = None
 
     def web_app(self) -> web.Application:
-        """The aiohttp application for HTTP mode: Slack's request URL and a health check."""
+        """The aiohttp application for HTTP mode: Slack's request URL, and with `monitoring`
+        the health check and metrics."""
         if self._web_app is None:
             self._web_app = self.app.web_app(path=EVENTS_PATH)
             self._web_app.middlewares.append(
                 guard(self._signing_secret, EVENTS_PATH, self.refusals)
             )
-            self._web_app.router.add_get("/healthz", _healthz)
+            if self.monitoring is not None:
+                self.monitoring.add_to_slack(self._web_app, EVENTS_PATH)
         return self._web_app
 
     async def drain(self) -> None:
@@ -122,7 +129,3 @@ class SlackApp:
 
     async def platform_moderator(self, actor: Actor) -> bool:
         return await self.members.platform_moderator(actor)
-
-
-async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})

@@ -11,6 +11,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from adapters.config import Config, ConfigError
+from adapters.monitoring import Monitoring
 from bot.engine import Engine
 
 from .app import SlackApp
@@ -18,8 +19,9 @@ from .app import SlackApp
 log = logging.getLogger(__name__)
 
 
-def slack_app(engine: Engine, config: Config) -> SlackApp:
-    """The app for the configured workspace (not serving yet); checks the settings it needs."""
+def slack_app(engine: Engine, config: Config, monitoring: Monitoring | None = None) -> SlackApp:
+    """The app for the configured workspace (not serving yet); checks the settings it needs.
+    With `monitoring`, its HTTP port also serves /healthz and /metrics."""
     token = _secret(config.slack_bot_token)
     signing_secret = _secret(config.slack_signing_secret)
     if not token:
@@ -29,7 +31,11 @@ def slack_app(engine: Engine, config: Config) -> SlackApp:
             "SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
         )
     return SlackApp(
-        engine, token=token, signing_secret=signing_secret, api_url=config.slack_api_url
+        engine,
+        token=token,
+        signing_secret=signing_secret,
+        api_url=config.slack_api_url,
+        monitoring=monitoring,
     )
 
 
@@ -84,7 +90,9 @@ async def _http(slack: SlackApp, host: str, port: int) -> None:
                 f"SLACK_PORT: cannot listen on {host}:{port} ({error.strerror}); choose a free "
                 "port, or stop what uses this one"
             ) from None
-        log.info("Slack: HTTP mode, listening on %s:%d (/slack/events, /healthz)", host, port)
+        log.info(
+            "Slack: HTTP mode, listening on %s:%d (/slack/events, /healthz, /metrics)", host, port
+        )
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
