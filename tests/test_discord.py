@@ -516,6 +516,16 @@ async def test_a_429_is_retried_after_retry_after(
     assert len(fake.channel_messages()) == 1
 
 
+async def test_a_502_is_tried_again(fake: FakeDiscord, bot: DebateClient, mod: Member) -> None:
+    await add_post(fake, mod)
+    fake.fail("POST", rf"/channels/{fake.channel_id}/messages", status=502)
+    opened = await open_poll(fake, mod)
+    assert "Opened" in opened.text
+    failed, sent = fake.calls_to("POST", rf"/channels/{fake.channel_id}/messages")
+    assert (failed.status, sent.status) == (502, 200)
+    assert len(fake.channel_messages()) == 1
+
+
 async def test_a_burst_of_clicks_costs_a_few_edits(
     composition: Bot, fake: FakeDiscord, mod: Member
 ) -> None:

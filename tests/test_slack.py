@@ -950,6 +950,13 @@ async def test_a_429_from_the_web_api_is_retried_after_retry_after(slack: Slack)
     assert poll["blocks"][0]["block_id"].startswith("poll:1")
 
 
+async def test_a_500_from_the_web_api_is_tried_again(slack: Slack) -> None:
+    slack.api.fail_next("chat.postMessage", status=500)
+    [poll] = await prepare_poll(slack, claims=1)
+    assert len(slack.api.of("chat.postMessage")) == 2  # failed once, then sent
+    assert poll["blocks"][0]["block_id"].startswith("poll:1")
+
+
 async def test_where_the_bot_may_not_post_the_poll_goes_through_the_response_url(
     slack: Slack,
 ) -> None:
