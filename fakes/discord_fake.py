@@ -337,6 +337,12 @@ class FakeDiscord:
         """Until the bot has identified `sessions` times and received its server."""
         await self.until(lambda: self.sessions >= sessions and self._socket is not None, within)
 
+    async def drop_gateway(self) -> None:
+        """Cut the bot's gateway connection, as Discord does now and then (code 4000: the bot
+        may resume or reconnect)."""
+        if self._socket is not None:
+            await self._socket.close(code=4000, message=b"dropped by the fake")
+
     async def until(self, condition: Callable[[], bool], within: float = 5.0) -> None:
         """Wait until something the bot does makes `condition` true."""
         async with asyncio.timeout(within), self._changed:

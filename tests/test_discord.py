@@ -516,6 +516,18 @@ async def test_a_429_is_retried_after_retry_after(
     assert len(fake.channel_messages()) == 1
 
 
+async def test_a_dropped_gateway_is_reconnected_and_clicks_still_count(
+    fake: FakeDiscord, bot: DebateClient, mod: Member
+) -> None:
+    await add_post(fake, mod)
+    await open_poll(fake, mod)
+    [poll] = fake.channel_messages()
+    await fake.drop_gateway()
+    await fake.wait_connected(sessions=2, within=30)  # discord.py connects again by itself
+    click = await fake.click(fake.member("ann"), poll, vote_button(poll, "1.1", "agree"))
+    assert "counted: agree" in (await click.reply()).text
+
+
 async def test_a_502_is_tried_again(fake: FakeDiscord, bot: DebateClient, mod: Member) -> None:
     await add_post(fake, mod)
     fake.fail("POST", rf"/channels/{fake.channel_id}/messages", status=502)
