@@ -25,6 +25,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import sqlalchemy as sa
@@ -278,14 +279,21 @@ class ClickStream:
 
 
 async def send_click(
-    http: aiohttp.ClientSession, worker: SlackWorker, stream: ClickStream, click: Click
+    http: aiohttp.ClientSession,
+    worker: SlackWorker,
+    stream: ClickStream,
+    click: Click,
+    *,
+    message: dict[str, Any] | None = None,
 ) -> Sent:
     """One signed `block_actions` click to `worker`, timed; its receipt goes to the fake
-    Slack's response URL named after the member and claim."""
+    Slack's response URL named after the member and claim. `message` is the poll message
+    clicked on (its ts and blocks), which Slack sends with the click."""
     request = stream.sender.click(
         click.member,
         f"vote:{click.choice}",
         click.ref,
+        message=message,
         reply_to=f"{click.member}-{click.ref}",
     )
     started = time.monotonic()
