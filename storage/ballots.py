@@ -8,7 +8,8 @@ are, and rows go to the driver's executemany with timestamps converted once per 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from bot.domain import Ballot, Choice, Poll, VoteChange
 from bot.ports import ClaimKey
 from storage import rows
 from storage.rows import CLAIM_COLUMNS, insert, votes_changed
-from storage.schema import Time, claims, polls, posts, vote_events, votes
+from storage.schema import Time, claim_tallies, claims, polls, posts, vote_events, votes
 
 
 class SqlBallots:
@@ -139,7 +140,19 @@ class SqlBallots:
             ("claim_id", "voter", "choice", "previous", "at"),
             [(c.claim_id, c.voter, c.choice, c.previous, stamp(c.at)) for c in changes],
         )
+        await self._count(changes)
         await self.conn.execute(votes_changed({c.claim_id for c in changes}))
+
+    async def _count(self, changes: Sequence[VoteChange]) -> None:
+        """Move the tallies by the changes: one more for each choice made, one fewer for the
+        choice it replaced. Rows are written in one order by every process, so two batches
+        never wait on each other's tallies."""
+        moved: Counter[tuple[int, str]] = Counter()
+        for c in changes:
+            moved[(c.claim_id, c.choice)] += 1
+            if c.previous is not None:
+                moved[(c.claim_id, c.previous)] -= 1
+        await add_to_tallies(self.conn, moved)
 
     async def _executemany(
         self, statement: sa.Insert, columns: tuple[str, ...], values: list[tuple[Any, ...]]
@@ -156,6 +169,23 @@ class SqlBallots:
             where = [columns.index(name) for name in order]
             values = [tuple(row[i] for i in where) for row in values]
         await self.conn.exec_driver_sql(str(compiled), values)
+
+
+async def add_to_tallies(conn: AsyncConnection, moved: Mapping[tuple[int, str], int]) -> None:
+    """Add each (claim, choice)'s number to its tally, in the order of claim and choice."""
+    rows = [
+        {"claim_id": claim_id, "choice": str(choice), "votes": n}
+        for (claim_id, choice), n in sorted(moved.items())
+        if n
+    ]
+    if not rows:
+        return
+    upsert = insert(conn, claim_tallies)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["claim_id", "choice"],
+        set_={"votes": claim_tallies.c.votes + upsert.excluded.votes},
+    )
+    await conn.execute(upsert, rows)
 
 
 class _Stamps:

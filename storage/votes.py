@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain import Choice, ClaimVoters, MemberVote, StandingVote, Tally, VoteActivity
 from storage import rows
+from storage.ballots import add_to_tallies
 from storage.rows import CLAIM_COLUMNS, votes_changed
 from storage.rows import tallies as rows_tallies
-from storage.schema import claims, posts, vote_events, votes
+from storage.schema import claim_tallies, claims, posts, vote_events, votes
 
 
 class SqlVotes:
@@ -22,11 +23,12 @@ class SqlVotes:
         self.conn = conn
 
     async def tallies(self, claim_ids: Iterable[int]) -> dict[int, Tally]:
+        """Read from the counts every vote keeps (`claim_tallies`), not counted anew."""
         ids = sorted(set(claim_ids))
         found = await self.conn.execute(
-            sa.select(votes.c.claim_id, votes.c.choice, sa.func.count())
-            .where(votes.c.claim_id.in_(ids))
-            .group_by(votes.c.claim_id, votes.c.choice)
+            sa.select(
+                claim_tallies.c.claim_id, claim_tallies.c.choice, claim_tallies.c.votes
+            ).where(claim_tallies.c.claim_id.in_(ids))
         )
         return rows.tallies(ids, found)
 
@@ -97,6 +99,12 @@ class SqlVotes:
         ids = _claim_ids_of(community)
         mine = sa.select(votes.c.claim_id).where(votes.c.voter == voter, votes.c.claim_id.in_(ids))
         await self.conn.execute(votes_changed(mine))
+        held = await self.conn.execute(
+            sa.select(votes.c.claim_id, votes.c.choice).where(
+                votes.c.voter == voter, votes.c.claim_id.in_(ids)
+            )
+        )
+        await add_to_tallies(self.conn, {(claim_id, choice): -1 for claim_id, choice in held})
         await self.conn.execute(
             sa.delete(vote_events).where(
                 vote_events.c.voter == voter, vote_events.c.claim_id.in_(ids)
