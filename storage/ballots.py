@@ -21,7 +21,16 @@ from bot.domain import Ballot, Choice, Poll, VoteChange
 from bot.ports import ClaimKey
 from storage import rows
 from storage.rows import CLAIM_COLUMNS, insert, votes_changed
-from storage.schema import Time, claim_tallies, claims, polls, posts, vote_events, votes
+from storage.schema import (
+    Time,
+    claim_tallies,
+    claims,
+    polls,
+    post_voters,
+    posts,
+    vote_events,
+    votes,
+)
 
 
 class SqlBallots:
@@ -141,7 +150,25 @@ class SqlBallots:
             [(c.claim_id, c.voter, c.choice, c.previous, stamp(c.at)) for c in changes],
         )
         await self._count(changes)
+        await self._note_voters([c for c in changes if c.previous is None])
         await self.conn.execute(votes_changed({c.claim_id for c in changes}))
+
+    async def _note_voters(self, first_votes: Sequence[VoteChange]) -> None:
+        """Each member's first vote on a claim may be their first on its post: note them as
+        the post's voters (`post_voters`), once, in one order of rows in every process."""
+        if not first_votes:
+            return
+        found = await self.conn.execute(
+            sa.select(claims.c.id, claims.c.post_id).where(
+                claims.c.id.in_({c.claim_id for c in first_votes})
+            )
+        )
+        post_of: dict[int, int] = {claim_id: post_id for claim_id, post_id in found}
+        voters = sorted({(post_of[c.claim_id], c.voter) for c in first_votes})
+        await self.conn.execute(
+            insert(self.conn, post_voters).on_conflict_do_nothing(),
+            [{"post_id": post, "voter": voter} for post, voter in voters],
+        )
 
     async def _count(self, changes: Sequence[VoteChange]) -> None:
         """Move the tallies by the changes: one more for each choice made, one fewer for the

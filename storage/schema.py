@@ -148,6 +148,17 @@ claim_tallies = sa.Table(
     sa.Column("votes", sa.Integer, nullable=False),
 )
 
+# Who has voted on each post, kept by every vote: "N voters" is read from here, one index
+# entry a member, where counting the distinct voters among a post's votes read every vote.
+post_voters = sa.Table(
+    "post_voters",
+    metadata,
+    sa.Column(
+        "post_id", sa.Integer, sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("voter", sa.String(120), primary_key=True),
+)
+
 vote_events = sa.Table(
     "vote_events",
     metadata,

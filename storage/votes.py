@@ -15,7 +15,7 @@ from storage import rows
 from storage.ballots import add_to_tallies
 from storage.rows import CLAIM_COLUMNS, votes_changed
 from storage.rows import tallies as rows_tallies
-from storage.schema import claim_tallies, claims, posts, vote_events, votes
+from storage.schema import claim_tallies, claims, post_voters, posts, vote_events, votes
 
 
 class SqlVotes:
@@ -33,10 +33,11 @@ class SqlVotes:
         return rows.tallies(ids, found)
 
     async def voters(self, post_id: int) -> int:
+        """Read from the voters every vote notes (`post_voters`), one index entry a member."""
         n = await self.conn.scalar(
-            sa.select(sa.func.count(sa.distinct(votes.c.voter)))
-            .join(claims, claims.c.id == votes.c.claim_id)
-            .where(claims.c.post_id == post_id)
+            sa.select(sa.func.count())
+            .select_from(post_voters)
+            .where(post_voters.c.post_id == post_id)
         )
         return int(n or 0)
 
@@ -105,6 +106,14 @@ class SqlVotes:
             )
         )
         await add_to_tallies(self.conn, {(claim_id, choice): -1 for claim_id, choice in held})
+        await self.conn.execute(
+            sa.delete(post_voters).where(
+                post_voters.c.voter == voter,
+                post_voters.c.post_id.in_(
+                    sa.select(posts.c.id).where(posts.c.community == community)
+                ),
+            )
+        )
         await self.conn.execute(
             sa.delete(vote_events).where(
                 vote_events.c.voter == voter, vote_events.c.claim_id.in_(ids)

@@ -326,10 +326,10 @@ async def test_standing_votes_of_a_post_come_with_when_they_were_cast(store: Sql
     ]
 
 
-async def test_kept_tallies_are_the_votes_counted(store: SqlStore) -> None:
-    """Tallies are counts kept by each write (`claim_tallies`), not counted at each read: after
-    votes, changes within and across batches and a member forgotten, they are the votes as
-    counted from the `votes` table."""
+async def test_kept_tallies_and_voters_are_the_votes_counted(store: SqlStore) -> None:
+    """Tallies and a post's voters are kept by each write (`claim_tallies`, `post_voters`),
+    not counted at each read: after votes, changes within and across batches and a member
+    forgotten, they are the votes as counted from the `votes` table."""
     c1, c2 = await _open_post_with_claims(store)
     choices = [Choice.AGREE, Choice.DISAGREE, Choice.PASS]
     held: dict[tuple[int, str], Choice] = {}
@@ -347,6 +347,7 @@ async def test_kept_tallies_are_the_votes_counted(store: SqlStore) -> None:
         await tx.votes.forget("console:a", "m3")
     async with store.transaction() as tx:
         kept = await tx.votes.tallies([c1, c2])
+        voters = await tx.votes.voters((await tx.claims.by_ids([c1]))[0].post_id)
         counted = (
             await tx.conn.execute(  # type: ignore[attr-defined]
                 sa.text("SELECT claim_id, choice, count(*) FROM votes GROUP BY claim_id, choice")
@@ -364,3 +365,4 @@ async def test_kept_tallies_are_the_votes_counted(store: SqlStore) -> None:
         )
     } == expected
     assert sum(t.total for t in kept.values()) == len([k for k in held if k[1] != "m3"])
+    assert voters == len({voter for _, voter in held} - {"m3"})

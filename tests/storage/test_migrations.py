@@ -28,8 +28,9 @@ async def test_migrated_database_matches_the_schema(store: SqlStore) -> None:
     assert diff == []
 
 
-async def test_tallies_start_from_the_votes_already_cast(tmp_path: Path) -> None:
-    """Migration 0011 counts the votes of a database made before tallies were kept."""
+async def test_tallies_and_voters_start_from_the_votes_already_cast(tmp_path: Path) -> None:
+    """Migrations 0011 and 0012 count the votes of a database made before tallies and voters
+    were kept."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
     engine = create_engine(url)
     async with engine.begin() as conn:
@@ -50,8 +51,10 @@ async def test_tallies_start_from_the_votes_already_cast(tmp_path: Path) -> None
     store = await SqlStore.open(url)
     async with store.transaction() as tx:
         tally = (await tx.votes.tallies([1]))[1]
+        voters = await tx.votes.voters(1)
     await store.close()
     assert (tally.agree, tally.disagree, tally.passed) == (2, 0, 1)
+    assert voters == 3
 
 
 def _upgrade_to(connection: sa.Connection, revision: str) -> None:
