@@ -164,10 +164,10 @@ class SqlBallots:
             )
         )
         post_of: dict[int, int] = {claim_id: post_id for claim_id, post_id in found}
-        voters = sorted({(post_of[c.claim_id], c.voter) for c in first_votes})
-        await self.conn.execute(
+        await self._executemany(
             insert(self.conn, post_voters).on_conflict_do_nothing(),
-            [{"post_id": post, "voter": voter} for post, voter in voters],
+            ("post_id", "voter"),
+            sorted({(post_of[c.claim_id], c.voter) for c in first_votes}),
         )
 
     async def _count(self, changes: Sequence[VoteChange]) -> None:
