@@ -170,12 +170,22 @@ async def soak(args: argparse.Namespace) -> bool:
             load = Soak(workers, sender, message)
             await load.run(args.rate, args.minutes * 60, args.report_every, args.claims)
             acked = load.stream.acknowledged
-            await slack.wait_for(lambda: slack.counts.get("response_url", 0) >= len(acked), 30)
+            receipts = await receipts_sent(slack, len(acked))
             views = [await worker_view(w) for w in workers]
         finally:
             stopped = [await w.stop() for w in workers]
         missing = lost(acked, await stored_votes(database))
-    return summary(args, load, missing, views, stopped, logs)
+    return summary(args, load, missing, receipts, views, stopped, logs)
+
+
+async def receipts_sent(slack: FakeSlackApi, expected: int, within: float = 30.0) -> int:
+    """How many receipts reached the response URLs, once all `expected` have or `within`
+    seconds have passed: each acknowledged click's receipt follows its acknowledgement."""
+    deadline = time.monotonic() + within
+    # Polled: a fake that does not record counts without waking anyone, to stay cheap.
+    while slack.counts.get("response_url", 0) < expected and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.1)
+    return slack.counts.get("response_url", 0)
 
 
 def poll_message(slack: FakeSlackApi) -> dict[str, Any]:
@@ -229,6 +239,7 @@ def summary(
     args: argparse.Namespace,
     load: Soak,
     missing: list[Click],
+    receipts: int,
     views: list[WorkerView],
     stopped: list[int],
     logs: Path,
@@ -253,12 +264,12 @@ def summary(
     for n, view in enumerate(views, 1):
         print(f"worker {n}, as its /metrics says: {view.line()}")
     print(
-        f"acknowledged votes lost: {len(missing)} (target 0); worker exit codes {stopped}; "
-        f"logs in {logs}"
+        f"acknowledged votes lost: {len(missing)} (target 0); receipts sent {receipts}; "
+        f"worker exit codes {stopped}; logs in {logs}"
     )
     ok = (
         not missing
-        and len(acked) == len(sent)
+        and len(acked) == len(sent) == receipts
         and p99 < 300
         and all(g < 0.10 for g in growth)
         and all(v.acked_before_commit == 0 for v in views)

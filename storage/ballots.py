@@ -67,12 +67,7 @@ class SqlBallots:
         wanted = set(pairs)
         if not wanted:
             return {}
-        found = await self.conn.execute(
-            sa.select(votes.c.claim_id, votes.c.voter, votes.c.choice).where(
-                votes.c.claim_id.in_({c for c, _ in wanted}),
-                self._one_of(votes.c.voter, {v for _, v in wanted}),
-            )
-        )
+        found = await self._votes_of(sorted(wanted))
         return {
             (r.claim_id, r.voter): Choice(r.choice)
             for r in found
@@ -88,18 +83,41 @@ class SqlBallots:
         if self.conn.dialect.name == "postgresql":
             await self._lock(wanted)
         # (SQLite lets one writer in at a time: the transaction that writes is alone already.)
-        found = await self.conn.execute(
-            sa.select(votes.c.claim_id, votes.c.voter, votes.c.choice, votes.c.cast_at).where(
-                votes.c.claim_id.in_({c for c, _ in wanted}),
-                self._one_of(votes.c.voter, {v for _, v in wanted}),
-            )
-        )
+        found = await self._votes_of(wanted)
         keep = set(wanted)
         return {
             (r.claim_id, r.voter): (Choice(r.choice), r.cast_at)
             for r in found
             if (r.claim_id, r.voter) in keep
         }
+
+    async def _votes_of(self, pairs: list[tuple[int, str]]) -> sa.CursorResult[Any]:
+        """The stored votes of these (claim, member) pairs, and perhaps a few more.
+
+        PostgreSQL looks each pair up in the primary key (the pairs are two arrays, joined):
+        asked `claim_id IN (...) AND voter = ANY(...)`, its planner scanned every vote of the
+        claims, which took longer with every vote (14 ms a batch at 85,000 votes). SQLite looks
+        up each claim and voter in the primary key for that same condition."""
+        columns = (votes.c.claim_id, votes.c.voter, votes.c.choice, votes.c.cast_at)
+        if self.conn.dialect.name != "postgresql":
+            return await self.conn.execute(
+                sa.select(*columns).where(
+                    votes.c.claim_id.in_({c for c, _ in pairs}),
+                    self._one_of(votes.c.voter, {v for _, v in pairs}),
+                )
+            )
+        claim_ids = sa.bindparam(None, [c for c, _ in pairs], type_=postgresql.ARRAY(sa.Integer))
+        voters = sa.bindparam(None, [v for _, v in pairs], type_=postgresql.ARRAY(sa.String))
+        wanted = (
+            sa.func.unnest(claim_ids, voters).table_valued("claim_id", "voter").render_derived()
+        )
+        return await self.conn.execute(
+            sa.select(*columns).join_from(
+                wanted,
+                votes,
+                sa.and_(votes.c.claim_id == wanted.c.claim_id, votes.c.voter == wanted.c.voter),
+            )
+        )
 
     async def _lock(self, pairs: list[tuple[int, str]]) -> None:
         """PostgreSQL advisory locks on each (claim, voter), held to the end of the transaction,
