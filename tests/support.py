@@ -123,3 +123,23 @@ async def history_agrees_with_votes(engine: AsyncEngine) -> None:
         assert previous == last.get((claim, voter)), (claim, voter)
         last[(claim, voter)] = choice
     assert last == stored
+
+
+async def counts_agree_with_votes(engine: AsyncEngine) -> None:
+    """The counts kept with every vote are the votes counted: each claim's tally by choice
+    (`claim_tallies`), and each post's voters (`post_voters`)."""
+    async with engine.connect() as conn:
+        kept = await conn.execute(
+            sa.text("SELECT claim_id, choice, votes FROM claim_tallies WHERE votes <> 0")
+        )
+        counted = await conn.execute(
+            sa.text("SELECT claim_id, choice, count(*) FROM votes GROUP BY claim_id, choice")
+        )
+        assert sorted(map(tuple, kept)) == sorted(map(tuple, counted))
+        noted = await conn.execute(sa.text("SELECT post_id, voter FROM post_voters"))
+        voted = await conn.execute(
+            sa.text(
+                "SELECT DISTINCT c.post_id, v.voter FROM votes v JOIN claims c ON c.id = v.claim_id"
+            )
+        )
+        assert sorted(map(tuple, noted)) == sorted(map(tuple, voted))

@@ -40,7 +40,7 @@ from fakes.bot_process import (
     stored_votes,
 )
 from fakes.slack_fake import FakeSlackApi, SlackSender
-from tests.support import history_agrees_with_votes, sample, scrape
+from tests.support import counts_agree_with_votes, history_agrees_with_votes, sample, scrape
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
@@ -138,6 +138,7 @@ async def test_a_killed_process_loses_no_acknowledged_vote_on_sqlite(
         await restarted_loses_nothing(url, slack, tmp_path, stream)
     with sqlite3.connect(database) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    await history_agrees(url)
 
 
 @needs_postgres
@@ -270,8 +271,10 @@ async def never_acked_before_commit(worker: SlackWorker) -> None:
 
 
 async def history_agrees(database_url: str) -> None:
+    """The vote history, and the tallies and voters kept with each vote, agree with the votes."""
     engine = create_async_engine(database_url)
     try:
         await history_agrees_with_votes(engine)
+        await counts_agree_with_votes(engine)
     finally:
         await engine.dispose()

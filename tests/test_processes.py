@@ -25,6 +25,7 @@ from tests.support import (
     COMMUNITY,
     ManualClock,
     PostgresSchema,
+    counts_agree_with_votes,
     history_agrees_with_votes,
     make_bot,
     moderator,
@@ -88,6 +89,7 @@ async def test_500_members_clicking_on_two_processes_are_counted_exactly(
     assert sum(r.tally.total for r in results.claims) == 500
     assert sum(r.tally.passed for r in results.claims) == 125
     await history_agrees_with_votes(a.store.engine)  # type: ignore[attr-defined]
+    await counts_agree_with_votes(a.store.engine)  # type: ignore[attr-defined]
 
 
 async def test_a_poll_due_to_close_is_closed_and_announced_by_one_process(
