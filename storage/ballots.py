@@ -8,7 +8,8 @@ are, and rows go to the driver's executemany with timestamps converted once per 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,16 @@ from bot.domain import Ballot, Choice, Poll, VoteChange
 from bot.ports import ClaimKey
 from storage import rows
 from storage.rows import CLAIM_COLUMNS, insert, votes_changed
-from storage.schema import Time, claims, polls, posts, vote_events, votes
+from storage.schema import (
+    Time,
+    claim_tallies,
+    claims,
+    polls,
+    post_voters,
+    posts,
+    vote_events,
+    votes,
+)
 
 
 class SqlBallots:
@@ -57,12 +67,7 @@ class SqlBallots:
         wanted = set(pairs)
         if not wanted:
             return {}
-        found = await self.conn.execute(
-            sa.select(votes.c.claim_id, votes.c.voter, votes.c.choice).where(
-                votes.c.claim_id.in_({c for c, _ in wanted}),
-                self._one_of(votes.c.voter, {v for _, v in wanted}),
-            )
-        )
+        found = await self._votes_of(sorted(wanted))
         return {
             (r.claim_id, r.voter): Choice(r.choice)
             for r in found
@@ -78,18 +83,41 @@ class SqlBallots:
         if self.conn.dialect.name == "postgresql":
             await self._lock(wanted)
         # (SQLite lets one writer in at a time: the transaction that writes is alone already.)
-        found = await self.conn.execute(
-            sa.select(votes.c.claim_id, votes.c.voter, votes.c.choice, votes.c.cast_at).where(
-                votes.c.claim_id.in_({c for c, _ in wanted}),
-                self._one_of(votes.c.voter, {v for _, v in wanted}),
-            )
-        )
+        found = await self._votes_of(wanted)
         keep = set(wanted)
         return {
             (r.claim_id, r.voter): (Choice(r.choice), r.cast_at)
             for r in found
             if (r.claim_id, r.voter) in keep
         }
+
+    async def _votes_of(self, pairs: list[tuple[int, str]]) -> sa.CursorResult[Any]:
+        """The stored votes of these (claim, member) pairs, and perhaps a few more.
+
+        PostgreSQL looks each pair up in the primary key (the pairs are two arrays, joined):
+        asked `claim_id IN (...) AND voter = ANY(...)`, its planner scanned every vote of the
+        claims, which took longer with every vote (14 ms a batch at 85,000 votes). SQLite looks
+        up each claim and voter in the primary key for that same condition."""
+        columns = (votes.c.claim_id, votes.c.voter, votes.c.choice, votes.c.cast_at)
+        if self.conn.dialect.name != "postgresql":
+            return await self.conn.execute(
+                sa.select(*columns).where(
+                    votes.c.claim_id.in_({c for c, _ in pairs}),
+                    self._one_of(votes.c.voter, {v for _, v in pairs}),
+                )
+            )
+        claim_ids = sa.bindparam(None, [c for c, _ in pairs], type_=postgresql.ARRAY(sa.Integer))
+        voters = sa.bindparam(None, [v for _, v in pairs], type_=postgresql.ARRAY(sa.String))
+        wanted = (
+            sa.func.unnest(claim_ids, voters).table_valued("claim_id", "voter").render_derived()
+        )
+        return await self.conn.execute(
+            sa.select(*columns).join_from(
+                wanted,
+                votes,
+                sa.and_(votes.c.claim_id == wanted.c.claim_id, votes.c.voter == wanted.c.voter),
+            )
+        )
 
     async def _lock(self, pairs: list[tuple[int, str]]) -> None:
         """PostgreSQL advisory locks on each (claim, voter), held to the end of the transaction,
@@ -139,7 +167,37 @@ class SqlBallots:
             ("claim_id", "voter", "choice", "previous", "at"),
             [(c.claim_id, c.voter, c.choice, c.previous, stamp(c.at)) for c in changes],
         )
+        await self._count(changes)
+        await self._note_voters([c for c in changes if c.previous is None])
         await self.conn.execute(votes_changed({c.claim_id for c in changes}))
+
+    async def _note_voters(self, first_votes: Sequence[VoteChange]) -> None:
+        """Each member's first vote on a claim may be their first on its post: note them as
+        the post's voters (`post_voters`), once, in one order of rows in every process."""
+        if not first_votes:
+            return
+        found = await self.conn.execute(
+            sa.select(claims.c.id, claims.c.post_id).where(
+                claims.c.id.in_({c.claim_id for c in first_votes})
+            )
+        )
+        post_of: dict[int, int] = {claim_id: post_id for claim_id, post_id in found}
+        await self._executemany(
+            insert(self.conn, post_voters).on_conflict_do_nothing(),
+            ("post_id", "voter"),
+            sorted({(post_of[c.claim_id], c.voter) for c in first_votes}),
+        )
+
+    async def _count(self, changes: Sequence[VoteChange]) -> None:
+        """Move the tallies by the changes: one more for each choice made, one fewer for the
+        choice it replaced. Rows are written in one order by every process, so two batches
+        never wait on each other's tallies."""
+        moved: Counter[tuple[int, str]] = Counter()
+        for c in changes:
+            moved[(c.claim_id, c.choice)] += 1
+            if c.previous is not None:
+                moved[(c.claim_id, c.previous)] -= 1
+        await add_to_tallies(self.conn, moved)
 
     async def _executemany(
         self, statement: sa.Insert, columns: tuple[str, ...], values: list[tuple[Any, ...]]
@@ -156,6 +214,23 @@ class SqlBallots:
             where = [columns.index(name) for name in order]
             values = [tuple(row[i] for i in where) for row in values]
         await self.conn.exec_driver_sql(str(compiled), values)
+
+
+async def add_to_tallies(conn: AsyncConnection, moved: Mapping[tuple[int, str], int]) -> None:
+    """Add each (claim, choice)'s number to its tally, in the order of claim and choice."""
+    rows = [
+        {"claim_id": claim_id, "choice": str(choice), "votes": n}
+        for (claim_id, choice), n in sorted(moved.items())
+        if n
+    ]
+    if not rows:
+        return
+    upsert = insert(conn, claim_tallies)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["claim_id", "choice"],
+        set_={"votes": claim_tallies.c.votes + upsert.excluded.votes},
+    )
+    await conn.execute(upsert, rows)
 
 
 class _Stamps:

@@ -32,6 +32,7 @@ from storage.votes import SqlVotes
 log = logging.getLogger(__name__)
 
 READING = "debate_reading"  # execution option: this unit of work only reads
+APPLICATION_NAME = "debate-bot"  # what pg_stat_activity shows for the bot's connections
 
 
 class DatabaseUnreachable(Exception):
@@ -55,7 +56,16 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         engine = create_async_engine(url, **options)
         _prepare_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, **options)
+    return create_async_engine(url, pool_pre_ping=True, **_named(options))
+
+
+def _named(options: dict[str, Any]) -> dict[str, Any]:
+    """`options` with the connections named `debate-bot` (PostgreSQL's `application_name`), so
+    that an operator, or a test, finds the bot's sessions in `pg_stat_activity`. A name given
+    in `connect_args` wins."""
+    connect_args = dict(options.get("connect_args", {}))
+    settings = {"application_name": APPLICATION_NAME, **connect_args.get("server_settings", {})}
+    return {**options, "connect_args": {**connect_args, "server_settings": settings}}
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:

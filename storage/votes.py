@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain import Choice, ClaimVoters, MemberVote, StandingVote, Tally, VoteActivity
 from storage import rows
+from storage.ballots import add_to_tallies
 from storage.rows import CLAIM_COLUMNS, votes_changed
 from storage.rows import tallies as rows_tallies
-from storage.schema import claims, posts, vote_events, votes
+from storage.schema import claim_tallies, claims, post_voters, posts, vote_events, votes
 
 
 class SqlVotes:
@@ -22,19 +23,21 @@ class SqlVotes:
         self.conn = conn
 
     async def tallies(self, claim_ids: Iterable[int]) -> dict[int, Tally]:
+        """Read from the counts every vote keeps (`claim_tallies`), not counted anew."""
         ids = sorted(set(claim_ids))
         found = await self.conn.execute(
-            sa.select(votes.c.claim_id, votes.c.choice, sa.func.count())
-            .where(votes.c.claim_id.in_(ids))
-            .group_by(votes.c.claim_id, votes.c.choice)
+            sa.select(
+                claim_tallies.c.claim_id, claim_tallies.c.choice, claim_tallies.c.votes
+            ).where(claim_tallies.c.claim_id.in_(ids))
         )
         return rows.tallies(ids, found)
 
     async def voters(self, post_id: int) -> int:
+        """Read from the voters every vote notes (`post_voters`), one index entry a member."""
         n = await self.conn.scalar(
-            sa.select(sa.func.count(sa.distinct(votes.c.voter)))
-            .join(claims, claims.c.id == votes.c.claim_id)
-            .where(claims.c.post_id == post_id)
+            sa.select(sa.func.count())
+            .select_from(post_voters)
+            .where(post_voters.c.post_id == post_id)
         )
         return int(n or 0)
 
@@ -97,6 +100,20 @@ class SqlVotes:
         ids = _claim_ids_of(community)
         mine = sa.select(votes.c.claim_id).where(votes.c.voter == voter, votes.c.claim_id.in_(ids))
         await self.conn.execute(votes_changed(mine))
+        held = await self.conn.execute(
+            sa.select(votes.c.claim_id, votes.c.choice).where(
+                votes.c.voter == voter, votes.c.claim_id.in_(ids)
+            )
+        )
+        await add_to_tallies(self.conn, {(claim_id, choice): -1 for claim_id, choice in held})
+        await self.conn.execute(
+            sa.delete(post_voters).where(
+                post_voters.c.voter == voter,
+                post_voters.c.post_id.in_(
+                    sa.select(posts.c.id).where(posts.c.community == community)
+                ),
+            )
+        )
         await self.conn.execute(
             sa.delete(vote_events).where(
                 vote_events.c.voter == voter, vote_events.c.claim_id.in_(ids)

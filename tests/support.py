@@ -1,5 +1,5 @@
 """Test helpers: a clock moved by hand, members and moderators, a PostgreSQL schema per test,
-and Prometheus metrics read from a /metrics page."""
+Prometheus metrics read from a /metrics page, and the vote history checked against the votes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.bootstrap import Bot, compose
 from bot.domain import Actor, DraftClaim
@@ -99,3 +100,46 @@ async def scrape(http: aiohttp.ClientSession, url: str) -> Samples:
         assert page.status == 200
         assert page.headers["Content-Type"].startswith("text/plain")
         return samples(await page.text())
+
+
+async def history_agrees_with_votes(engine: AsyncEngine) -> None:
+    """For every member and claim: each event's `previous` is the event before it, and the
+    last event is the stored vote. Two processes writing one member's vote out of turn would
+    leave a `previous` that is not what came before."""
+    async with engine.connect() as conn:
+        events = (
+            await conn.execute(
+                sa.text("SELECT claim_id, voter, choice, previous FROM vote_events ORDER BY at, id")
+            )
+        ).all()
+        stored = dict(
+            ((c, v), choice)
+            for c, v, choice in (
+                await conn.execute(sa.text("SELECT claim_id, voter, choice FROM votes"))
+            ).all()
+        )
+    last: dict[tuple[int, str], str | None] = {}
+    for claim, voter, choice, previous in events:
+        assert previous == last.get((claim, voter)), (claim, voter)
+        last[(claim, voter)] = choice
+    assert last == stored
+
+
+async def counts_agree_with_votes(engine: AsyncEngine) -> None:
+    """The counts kept with every vote are the votes counted: each claim's tally by choice
+    (`claim_tallies`), and each post's voters (`post_voters`)."""
+    async with engine.connect() as conn:
+        kept = await conn.execute(
+            sa.text("SELECT claim_id, choice, votes FROM claim_tallies WHERE votes <> 0")
+        )
+        counted = await conn.execute(
+            sa.text("SELECT claim_id, choice, count(*) FROM votes GROUP BY claim_id, choice")
+        )
+        assert sorted(map(tuple, kept)) == sorted(map(tuple, counted))
+        noted = await conn.execute(sa.text("SELECT post_id, voter FROM post_voters"))
+        voted = await conn.execute(
+            sa.text(
+                "SELECT DISTINCT c.post_id, v.voter FROM votes v JOIN claims c ON c.id = v.claim_id"
+            )
+        )
+        assert sorted(map(tuple, noted)) == sorted(map(tuple, voted))

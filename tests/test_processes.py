@@ -21,7 +21,15 @@ from bot.domain import Actor, Choice
 from bot.errors import DebateError
 from bot.ports import SystemClock
 from storage.store import SqlStore
-from tests.support import COMMUNITY, ManualClock, PostgresSchema, make_bot, moderator
+from tests.support import (
+    COMMUNITY,
+    ManualClock,
+    PostgresSchema,
+    counts_agree_with_votes,
+    history_agrees_with_votes,
+    make_bot,
+    moderator,
+)
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
@@ -51,28 +59,6 @@ async def two(schema: dict[str, object]) -> AsyncIterator[tuple[Bot, Bot]]:
         await store.close()
 
 
-async def history_agrees_with_votes(store: SqlStore) -> None:
-    """For every member and claim: each event's `previous` is the event before it, and the
-    last event is the stored vote."""
-    async with store.engine.connect() as conn:
-        events = (
-            await conn.execute(
-                sa.text("SELECT claim_id, voter, choice, previous FROM vote_events ORDER BY at, id")
-            )
-        ).all()
-        stored = dict(
-            ((c, v), choice)
-            for c, v, choice in (
-                await conn.execute(sa.text("SELECT claim_id, voter, choice FROM votes"))
-            ).all()
-        )
-    last: dict[tuple[int, str], str | None] = {}
-    for claim, voter, choice, previous in events:
-        assert previous == last.get((claim, voter)), (claim, voter)
-        last[(claim, voter)] = choice
-    assert last == stored
-
-
 async def test_one_members_clicks_on_two_processes_leave_a_true_history(
     two: tuple[Bot, Bot],
 ) -> None:
@@ -86,7 +72,7 @@ async def test_one_members_clicks_on_two_processes_leave_a_true_history(
             a.engine.cast_vote(who, ref, Choice.AGREE),
             b.engine.cast_vote(who, ref, Choice.DISAGREE),
         )
-    await history_agrees_with_votes(a.store)  # type: ignore[arg-type]
+    await history_agrees_with_votes(a.store.engine)  # type: ignore[attr-defined]
 
 
 async def test_500_members_clicking_on_two_processes_are_counted_exactly(
@@ -102,7 +88,8 @@ async def test_500_members_clicking_on_two_processes_are_counted_exactly(
     results = await a.engine.results(MOD, "1")
     assert sum(r.tally.total for r in results.claims) == 500
     assert sum(r.tally.passed for r in results.claims) == 125
-    await history_agrees_with_votes(a.store)  # type: ignore[arg-type]
+    await history_agrees_with_votes(a.store.engine)  # type: ignore[attr-defined]
+    await counts_agree_with_votes(a.store.engine)  # type: ignore[attr-defined]
 
 
 async def test_a_poll_due_to_close_is_closed_and_announced_by_one_process(
@@ -188,7 +175,7 @@ async def test_a_connection_cut_mid_batch_loses_no_vote(
     assert results.claims[0].tally.agree == 1
     retries = [r for r in caplog.records if "trying again" in r.getMessage()]
     assert len(retries) == 1 and "Traceback" not in retries[0].getMessage()
-    await history_agrees_with_votes(store)
+    await history_agrees_with_votes(store.engine)
 
 
 async def _hash(conn: sa.ext.asyncio.AsyncConnection, voter: str) -> int:

@@ -324,3 +324,45 @@ async def test_standing_votes_of_a_post_come_with_when_they_were_cast(store: Sql
         StandingVote(c1, "ann", Choice.PASS, later),
         StandingVote(c2, "bob", Choice.DISAGREE, T0),
     ]
+
+
+async def test_kept_tallies_and_voters_are_the_votes_counted(store: SqlStore) -> None:
+    """Tallies and a post's voters are kept by each write (`claim_tallies`, `post_voters`),
+    not counted at each read: after votes, changes within and across batches and a member
+    forgotten, they are the votes as counted from the `votes` table."""
+    c1, c2 = await _open_post_with_claims(store)
+    choices = [Choice.AGREE, Choice.DISAGREE, Choice.PASS]
+    held: dict[tuple[int, str], Choice] = {}
+    for batch in range(4):
+        changes = []
+        for n in range(30):
+            key = ((c1, c2)[n % 2], f"m{n % 7}")
+            choice = choices[(n + batch) % 3]
+            if held.get(key) != choice:
+                changes.append(VoteChange(*key, choice, held.get(key), T0))
+                held[key] = choice
+        async with store.transaction() as tx:
+            await tx.ballots.record(changes)
+    async with store.transaction() as tx:
+        await tx.votes.forget("console:a", "m3")
+    async with store.transaction() as tx:
+        kept = await tx.votes.tallies([c1, c2])
+        voters = await tx.votes.voters((await tx.claims.by_ids([c1]))[0].post_id)
+        counted = (
+            await tx.conn.execute(  # type: ignore[attr-defined]
+                sa.text("SELECT claim_id, choice, count(*) FROM votes GROUP BY claim_id, choice")
+            )
+        ).all()
+    expected = {(c, str(ch)): 0 for c in (c1, c2) for ch in choices}
+    expected.update({(c, ch): n for c, ch, n in counted})
+    assert {
+        (c, str(ch)): n
+        for c, t in kept.items()
+        for ch, n in (
+            (Choice.AGREE, t.agree),
+            (Choice.DISAGREE, t.disagree),
+            (Choice.PASS, t.passed),
+        )
+    } == expected
+    assert sum(t.total for t in kept.values()) == len([k for k in held if k[1] != "m3"])
+    assert voters == len({voter for _, voter in held} - {"m3"})
