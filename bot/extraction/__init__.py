@@ -85,7 +85,7 @@ def _draft(
         score=round(score, 3),
         start=first.start,
         end=sentence.end,
-        unsure=score < threshold + UNSURE_MARGIN,
+        unsure=round(score, 3) < round(threshold + UNSURE_MARGIN, 3),
     )
 
 
@@ -97,14 +97,21 @@ def _article_sentences(text: str) -> list[Sentence]:
     return _without_cut_off_end(sentences, lines)
 
 
+# An unfinished last sentence this long has usually said what it argues before the cut ("In
+# addressing those concerns, this post also demonstrates how the opinion provides a strong legal
+# basis to unseat the government until"), and labellers label it; a shorter one has not.
+UNFINISHED_CLAIM_WORDS = 12
+
+
 def _without_cut_off_end(sentences: list[Sentence], lines: list[Line]) -> list[Sentence]:
-    """Drop the last sentence when the post stops in the middle of it ("... we once again call
-    on both warring parties"): members paste the opening of a page, cut where it was cut, and
-    half a sentence says nothing to vote on. The sentences before it in its paragraph stay. A
-    post of one line is a pasted claim, kept whole even without its full stop."""
+    """Drop the fragment a post stops on ("... we once again call on both warring parties"):
+    members paste the opening of a page, cut where it was cut, and half a sentence says nothing
+    to vote on. The sentences before it in its paragraph stay. A post of one line is a pasted
+    claim, kept whole even without its full stop."""
     if len(lines) < 2 or not sentences or sentences[-1].line != lines[-1]:
         return sentences
-    return sentences[:-1] if is_cut_off(lines[-1]) else sentences
+    fragment = is_cut_off(lines[-1]) and word_count(sentences[-1].text) < UNFINISHED_CLAIM_WORDS
+    return sentences[:-1] if fragment else sentences
 
 
 def _headings(text: str) -> list[Sentence]:
@@ -190,38 +197,29 @@ def extract_claims(text: str) -> list[DraftClaim]:
     return _once_each(_drafts(proposed, sentences, scorer.threshold))
 
 
-def _answer_to(question: Sentence, sentences: list[Sentence]) -> Sentence | None:
-    """The sentence right after a question, when it answers it (is not itself a question)."""
-    position = sentences.index(question) if question in sentences else -1
-    if position < 0 or position + 1 >= len(sentences):
-        return None
-    answer = sentences[position + 1]
-    if _is_question(answer.text) or not _LETTER.search(answer.text):
-        return None
-    return answer
-
-
 def _drafts(
     proposed: dict[Sentence, float], sentences: list[Sentence], threshold: float
 ) -> list[DraftClaim]:
     """The drafts of the proposed sentences, in post order. Members cannot agree with a bare
     question, so a proposed question is voted on with the answer that follows it, and one
     that nothing answers is left out."""
-    questions: dict[Sentence, Sentence] = {}  # answer -> the question it answers
-    for sentence in sentences:
-        answer = _answer_to(sentence, sentences) if _is_question(sentence.text) else None
-        if answer is None:
-            continue
-        if _is_short_answer(answer, proposed) or (
-            sentence in proposed and _answers_here(sentence, answer)
-        ):
-            questions[answer] = sentence
-    answers = sorted(set(proposed) | set(questions), key=lambda s: s.start)
+    questions = {  # answer -> the question it answers
+        answer: question
+        for question, answer in itertools.pairwise(sentences)
+        if _is_question(question.text)
+        and not _is_question(answer.text)
+        and _LETTER.search(answer.text)
+        and (
+            _is_short_answer(answer, proposed)
+            or (question in proposed and _answers_here(question, answer))
+        )
+    }
+    statements = sorted(set(proposed) | set(questions), key=lambda s: s.start)
     return [
         _draft(
             sentence, _score_with(sentence, questions, proposed), threshold, questions.get(sentence)
         )
-        for sentence in answers
+        for sentence in statements
         if not _is_question(sentence.text)
     ]
 

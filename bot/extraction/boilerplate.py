@@ -45,7 +45,9 @@ _FURNITURE_START = re.compile(
 _FURNITURE_ANYWHERE = re.compile(
     r"\b\d+\s+(?:comments?|replies|responses|shares|likes|views)\b|\bleave a (?:comment|reply)\b"
     r"|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b|©|\(c\)\s*\d{4}"
-    r"|\ball rights reserved\b|\bmin(?:ute)? read\b|\bnewsletter\b|\bcheck against delivery\b",
+    r"|\ball rights reserved\b|\bmin(?:ute)? read\b|\bnewsletter\b|\bcheck against delivery\b"
+    # A government site's banner: "A lock ( lock ) or https:// means you've safely connected".
+    r"|\bsafely connected to\b|\ban official website of\b|\bhere[’']?s how you know\b",
     re.IGNORECASE,
 )
 
@@ -195,9 +197,10 @@ def article_lines(lines: list[Line]) -> list[Line]:
     return [line for line in _before_trailer(lines) if furniture_reason(line, lines) is None]
 
 
-# A title or heading this long may state the post's thesis ("The mobilization for Yemen is a
-# powerful model for today's peace movement"); shorter ones name a topic ("Key points").
-MIN_THESIS_HEADING_WORDS = 6
+# A title or heading this long may state the post's thesis ("Solidarity under attack", "The
+# mobilization for Yemen is a powerful model for today's peace movement"); shorter ones name a
+# topic ("Key points"). The scorer, which knows a heading when it sees one, judges the rest.
+MIN_THESIS_HEADING_WORDS = 3
 
 
 def heading_lines(lines: list[Line]) -> list[Line]:

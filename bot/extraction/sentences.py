@@ -43,15 +43,42 @@ def word_count(text: str) -> int:
 
 
 def split_lines(text: str) -> list[Line]:
-    """The post's non-blank lines, each stripped but still pointing at its exact span."""
+    """The post's non-blank lines, each stripped but still pointing at its exact span. A line
+    hard-wrapped in the middle of a sentence (text copied from a PDF or an e-mail) is joined to
+    the next: its text then holds the line break, exactly as the post does."""
     lines: list[Line] = []
-    for match in re.finditer(r"[^\r\n]+", text):
-        raw = match.group()
-        stripped = raw.strip()
-        if stripped:
+    previous: re.Match[str] | None = None
+    for match in re.finditer(r"[^\r\n]*[^\s][^\r\n]*", text):
+        if previous is not None and _wraps_into(previous, match, text):
+            last = lines[-1]
+            lines[-1] = Line(last.index, text[last.start : match.end()].rstrip(), last.start)
+        else:
+            raw = match.group()
             start = match.start() + (len(raw) - len(raw.lstrip()))
-            lines.append(Line(index=len(lines), text=stripped, start=start))
+            lines.append(Line(index=len(lines), text=raw.strip(), start=start))
+        previous = match
     return lines
+
+
+_ENDS_A_SENTENCE = re.compile(r"[.!?…:][\"'”’)\]]*\s*$")
+_OPENS_A_LIST_ITEM = re.compile(r"^\s*(?:[-–•*▪]|\d{1,2}[.)])\s+")
+_ENDS_MID_PHRASE = re.compile(r"(?:\b[a-z][\w'’-]*|[,;–—-])\s*$")
+WRAPPED_LINE_WORDS = 8  # a shorter line ending in a lower-case word is a heading or a label
+
+
+def _wraps_into(line: re.Match[str], following: re.Match[str], text: str) -> bool:
+    """Whether `following` continues the sentence `line` breaks off: the two are not parted
+    by a blank line, `line` ends with no stop, and `following` starts in lower case, or
+    `line` is a long one that stops mid-phrase ("... mostly from" / "Eritrea.")."""
+    between = text[line.end() : following.start()]
+    if between.count("\n") + between.count("\r") - between.count("\r\n") != 1:
+        return False
+    before, after = line.group().strip(), following.group().strip()
+    if _ENDS_A_SENTENCE.search(before) or _OPENS_A_LIST_ITEM.match(after):
+        return False
+    if after[:1].islower():
+        return True
+    return bool(_ENDS_MID_PHRASE.search(before)) and word_count(before) >= WRAPPED_LINE_WORDS
 
 
 @cache
@@ -199,7 +226,8 @@ def _quotes_closed(text: str) -> bool:
 def split_sentences(line: Line) -> list[Sentence]:
     """The sentences of a line, stripped, with offsets into the whole post."""
     sentences: list[Sentence] = []
-    for start, end in _spans(line.text):
+    # A wrapped line's breaks are spaces to pysbd; offsets stay those of the post.
+    for start, end in _spans(line.text.replace("\r", " ").replace("\n", " ")):
         piece = line.text[start:end]
         lead = len(piece) - len(piece.lstrip())
         stripped = piece.strip()
