@@ -20,6 +20,7 @@ from bot.domain import MAX_CLAIM_CHARS, ClaimKind, DraftClaim
 from bot.extraction import (
     CLAIM_THRESHOLD,
     UNSURE_MARGIN,
+    candidate_sentences,
     extract_claims,
     scored_sentences,
 )
@@ -630,3 +631,11 @@ def test_the_least_sure_drafts_are_marked_and_only_those() -> None:
             assert claim.unsure == (claim.score < round(scorer.threshold + UNSURE_MARGIN, 3))
     assert any(claim.unsure for post in ALL_POSTS[:40] for claim in _claims(post))
     assert not all(claim.unsure for post in ALL_POSTS[:40] for claim in _claims(post))
+
+
+def test_titles_are_scored_but_not_numbered_for_the_language_model() -> None:
+    post = "Why sanctions on Iran will fail\n\nSanctions bite only where trade can be stopped."
+    assert [s.text for s in candidate_sentences(post)] == [
+        "Sanctions bite only where trade can be stopped."
+    ]
+    assert scored_sentences(post)[0].text == "Why sanctions on Iran will fail"

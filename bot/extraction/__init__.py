@@ -58,8 +58,8 @@ MIN_CLAIM_WORDS = 4
 # A short answer is proposed whatever the scorer would say (see the module's docstring).
 SHORT_ANSWER_SCORE = 1.0
 # A draft scoring less than this above the scorer's threshold is marked unsure, so a moderator
-# reviewing the drafts looks at those first: about the margin within which leave-one-post-out
-# scores of claims and of background overlap most.
+# reviewing the drafts looks at those first: they are the ones a slightly higher threshold would
+# not have proposed.
 UNSURE_MARGIN = 0.1
 _LETTER = re.compile(r"[^\W\d_]")
 
