@@ -273,6 +273,7 @@ async def cmd_extract(cfg: configuration.Config, args: argparse.Namespace) -> in
     else:
         for number, draft in enumerate(drafts, start=1):
             mark = " [prediction]" if draft.kind is ClaimKind.PREDICTION else ""
+            mark += " [unsure]" if draft.unsure else ""
             print(f"{number:>3}.{mark} {draft.text}")
     return 0
 

@@ -22,6 +22,9 @@ class PostAdded:
     post: Post
     drafts: list[Claim]
     extractor: str  # which extractor proposed the drafts (`bot.ports.Extraction.by`)
+    # The drafts the extractor was least sure of (claim ids), marked so a moderator reviews them
+    # first. Only this answer knows it: once reviewed, a draft is a draft like any other.
+    unsure: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

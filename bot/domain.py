@@ -239,6 +239,7 @@ class DraftClaim:
     score: float
     start: int
     end: int
+    unsure: bool = False  # among the extractor's least sure drafts: worth a moderator's look
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,10 @@ class Engine:
                 now,
             )
             await self._audit(tx, actor, "post.add", f"added post {post.ref}: {post.title}")
-        return PostAdded(post, claims, extracted.by)
+        unsure = frozenset(
+            claim.id for claim, draft in zip(claims, extracted.drafts, strict=True) if draft.unsure
+        )
+        return PostAdded(post, claims, extracted.by, unsure)
 
     async def may_add_posts(self, actor: Actor) -> None:
         """Refuse anyone but a moderator, before they paste a whole post into a form."""

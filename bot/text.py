@@ -56,9 +56,10 @@ def tally(t: Tally) -> str:
     return f"{t.agree} agree · {t.disagree} disagree · {t.passed} pass"
 
 
-def claim_tags(claim: Claim) -> list[str]:
+def claim_tags(claim: Claim, unsure: bool = False) -> list[str]:
     """What a claim line says besides the claim: its status unless active, and a forecast's
-    date and outcome. Every adapter words a claim line with these."""
+    date and outcome; right after extraction, whether the extractor was unsure of a draft
+    (`PostAdded.unsure`). Every adapter words a claim line with these."""
     tags = []
     if claim.status is not ClaimStatus.ACTIVE:
         tags.append(claim.status.value)
@@ -66,6 +67,8 @@ def claim_tags(claim: Claim) -> list[str]:
         tags.append(f"prediction, due {claim.resolve_on}" if claim.resolve_on else "prediction")
     if claim.resolution is not None:
         tags.append(f"resolved {claim.resolution.value}")
+    if unsure:
+        tags.append("unsure")
     return tags
 
 
@@ -76,8 +79,8 @@ def votes_closed(claim: Claim) -> str:
     return f"votes closed on its resolve date, {claim.resolve_on}"
 
 
-def claim_line(claim: Claim) -> str:
-    tags = claim_tags(claim)
+def claim_line(claim: Claim, unsure: bool = False) -> str:
+    tags = claim_tags(claim, unsure)
     prefix = f"[{'; '.join(tags)}] " if tags else ""
     return f"{claim.ref}  {prefix}{claim.text}"
 
@@ -195,7 +198,7 @@ def _(added: PostAdded) -> str:
             f"{summary} Add its claims with `/debate claim add {added.post.ref} <text>`.\n"
             f"{extractor_line(added)}"
         )
-    drafts = "\n".join(claim_line(c) for c in added.drafts)
+    drafts = "\n".join(claim_line(c, c.id in added.unsure) for c in added.drafts)
     return (
         f"{summary} {count(len(added.drafts), 'draft claim')} to review (edit or remove them, "
         f"then `/debate open {added.post.ref}`):\n{drafts}\n{extractor_line(added)}"

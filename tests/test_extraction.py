@@ -17,17 +17,27 @@ from pathlib import Path
 import pytest
 
 from bot.domain import MAX_CLAIM_CHARS, ClaimKind, DraftClaim
-from bot.extraction import CLAIM_THRESHOLD, candidate_sentences, extract_claims, short_answers
+from bot.extraction import (
+    CLAIM_THRESHOLD,
+    UNSURE_MARGIN,
+    candidate_sentences,
+    extract_claims,
+    scored_sentences,
+)
 from bot.extraction.cues import cue_checks, is_forecast, read_cues
 from bot.extraction.features import FEATURE_NAMES, hashed_features, post_features
 from bot.extraction.learned import LearnedScorer, shipped_scorer
 from bot.extraction.sentences import split_lines, split_sentences
+from bot.extraction.wording import votable_text
 from bot.extraction.wordpieces import UNKNOWN, pieces
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "extraction"
 WRITTEN = DATA / "written"
 SEED = WRITTEN / "tuned" / "00.txt"  # the shared seed post
-ALL_POSTS = sorted(WRITTEN.glob("*/*[0-9].txt"))
+# Training data only: the real posts' held-out rounds are never opened by a test.
+ALL_POSTS = sorted(WRITTEN.glob("*/*[0-9].txt")) + sorted(
+    (DATA / "real" / "train").glob("*[0-9].txt")
+)
 
 
 def _words(text: str) -> list[str]:
@@ -58,22 +68,29 @@ def test_empty_or_blank_text_gives_no_claims(text: str) -> None:
 def test_drafts_are_exact_ordered_and_votable(post: Path) -> None:
     """What must hold of any post's drafts: each quote is the exact span it points at, drafts
     come in the post's order without overlapping, and each text is a votable claim made only of
-    the quote's words (and the question a short answer answers)."""
+    the quote's words (and the question an answer answers; "there seems to be" reads "there
+    is")."""
     text = _text(post)
     claims = _claims(post)
     assert claims
-    questions = {answer.start: question.text for question, answer in short_answers(text)}
+    asked = " ".join(
+        s.text
+        for line in split_lines(text)
+        for s in split_sentences(line)
+        if s.text.rstrip("\"'”’)").endswith("?")
+    )
     for claim in claims:
         assert text[claim.start : claim.end] == claim.quote
         assert claim.quote == claim.quote.strip() and claim.quote
         assert 0 < len(claim.text) <= MAX_CLAIM_CHARS
         assert not claim.text[0].islower()
         assert 0.0 <= claim.score <= 1.0
-        said = f"{questions.get(claim.start, '')} {claim.quote}"
-        assert set(_words(claim.text)) <= set(_words(said))
+        said = set(_words(f"{claim.quote} is are"))
+        assert set(_words(claim.text)) <= said | set(_words(asked))
+        assert set(_words(claim.quote)) & set(_words(claim.text))
     for before, after in itertools.pairwise(claims):
         assert before.end <= after.start
-    sentences = candidate_sentences(text)
+    sentences = scored_sentences(text)
     rows = post_features(sentences)
     assert len(rows) == len(sentences)
     assert all(len(row) == len(FEATURE_NAMES) for row in rows)
@@ -173,13 +190,17 @@ def test_bios_credits_and_housekeeping_inside_a_paragraph_are_never_extracted(
 def test_the_learned_scorer_proposes_from_its_threshold_on() -> None:
     scorer = shipped_scorer()
     post = _text(WRITTEN / "heldout" / "10.txt")
-    candidates = candidate_sentences(post)
+    candidates = scored_sentences(post)
     scores = dict(zip((s.text for s in candidates), scorer.scores(candidates), strict=True))
-    proposed = {claim.quote for claim in extract_claims(post)}
-    assert proposed == {text for text, score in scores.items() if score >= scorer.threshold}
-    assert set(scores) - proposed  # some candidates fall below it
-    for claim in extract_claims(post):
-        assert claim.score == round(scores[claim.quote], 3)
+    claims = extract_claims(post)
+    above = {text for text, score in scores.items() if score >= scorer.threshold}
+    statements = {text for text in above if not text.endswith("?")}
+    assert statements and all(any(text in c.quote for c in claims) for text in statements)
+    below = set(scores) - above  # some candidates fall below it, and are not proposed alone
+    assert below and not below & {claim.quote for claim in claims}
+    for claim in claims:
+        if claim.quote in scores:
+            assert claim.score >= round(scores[claim.quote], 3)
 
 
 def test_a_scorer_fitted_on_other_features_is_refused() -> None:
@@ -252,8 +273,18 @@ def test_arguments_about_the_present_are_not_forecasts(sentence: str) -> None:
         "(A former general once told MPs that he would need more ammunition if aid were cut.)",
     ],
 )
-def test_narration_reported_speech_and_signposts_are_left_out(sentence: str) -> None:
-    assert extract_claims(sentence) == []
+def test_narration_reported_speech_and_signposts_score_below_any_argument(sentence: str) -> None:
+    """The scorer ranks them below plain arguments. Whether a lone one is proposed depends on
+    the threshold, which leave-one-post-out sets low for recall (docs/extraction.md)."""
+    scorer = shipped_scorer()
+    arguments = [
+        "NATO should admit Ukraine soon, because every month of delay only helps Moscow.",
+        "The deal is a mistake.",
+        "Sanctions should stay until the troops leave, because relief rewards aggression.",
+    ]
+    weakest = min(scorer.scores(scored_sentences(argument))[0] for argument in arguments)
+    for score in scorer.scores(scored_sentences(sentence)):  # none when too short to propose
+        assert score < weakest
 
 
 @pytest.mark.parametrize(
@@ -366,7 +397,9 @@ def test_a_short_answer_may_follow_a_question_in_the_same_paragraph() -> None:
         "Recognition by one state changes little.\n\nWill the others follow? Or will they wait?"
     )
     claims = {claim.quote: claim for claim in extract_claims(post)}
-    assert claims["Not quite."].text == "Is this the breakthrough it wanted? Not quite."
+    together = claims["So is this the breakthrough it wanted? Not quite."]
+    assert together.text == "Is this the breakthrough it wanted? Not quite."
+    assert post[together.start : together.end] == together.quote
     assert "Or will they wait?" not in claims  # a question answers nothing
 
 
@@ -428,3 +461,181 @@ def test_a_sentence_a_post_repeats_is_one_draft() -> None:
     twice = extract_claims(f"{title}\n{body}\n\n{body}")
     assert [d.text for d in twice] == [d.text for d in once]
     assert all(d.end <= len(title) + 1 + len(body) for d in twice)
+
+
+# --- robust input: the shapes real excerpts come in ---------------------------------------------
+
+
+def _candidates(post: str) -> list[str]:
+    return [sentence.text for sentence in scored_sentences(post)]
+
+
+def test_a_post_cut_off_mid_sentence_loses_only_the_unfinished_sentence() -> None:
+    post = (
+        "Sanctions after the war\n\n"
+        "The embargo has failed to change the regime's course. Europe should now talk to its "
+        "neighbours instead. The ministers will meet in Vienna on the"
+    )
+    assert _candidates(post)[-2:] == [
+        "The embargo has failed to change the regime's course.",
+        "Europe should now talk to its neighbours instead.",
+    ]
+
+
+def test_a_long_unfinished_last_sentence_that_already_argues_is_kept() -> None:
+    post = (
+        "Sanctions after the war\n\n"
+        "The embargo has failed. This post argues that Europe should lift the embargo on "
+        "medicines at once and keep every other sanction in force until"
+    )
+    assert _candidates(post)[-1].startswith("This post argues that Europe should lift")
+
+
+def test_a_paragraph_hard_wrapped_mid_sentence_is_read_as_one_paragraph() -> None:
+    post = (
+        "Sanctions after the war\n\n"
+        "The embargo has failed to change the regime's course, and the\n"
+        "ministers know it. Europe should now talk to all of its neighbours, mostly from\n"
+        "Turkey to Egypt, before the summer.\n\n"
+        "Key judgements\n"
+        "- Talks should start at once"
+    )
+    candidates = _candidates(post)
+    assert "The embargo has failed to change the regime's course, and the\nministers know it." in (
+        candidates
+    )
+    wrapped = "Europe should now talk to all of its neighbours, mostly from\nTurkey to Egypt"
+    assert f"{wrapped}, before the summer." in candidates
+    assert "- Talks should start at once" in candidates  # a list item is never joined to a heading
+    for sentence in scored_sentences(post):
+        assert post[sentence.start : sentence.end] == sentence.text
+
+
+def test_a_paragraph_without_a_final_stop_in_the_middle_is_prose_not_a_heading() -> None:
+    post = (
+        "The talks in Geneva\n\n"
+        "The deal rewards aggression. Nobody in Kyiv will accept it\n\n"
+        "Europe must say so before the summit."
+    )
+    assert "The deal rewards aggression." in _candidates(post)
+    assert "Nobody in Kyiv will accept it" in _candidates(post)
+
+
+def test_a_one_line_post_without_a_full_stop_is_kept_whole() -> None:
+    assert _candidates("NATO should admit Ukraine soon because delay helps Moscow") == [
+        "NATO should admit Ukraine soon because delay helps Moscow"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "first", "second"),
+    [
+        (
+            "The war cannot be won -- It can only be ended by talks.",
+            "The war cannot be won",
+            "It can only be ended by talks.",
+        ),
+        (
+            "Sanctions have not worked — They have only made Moscow more careful.",
+            "Sanctions have not worked",
+            "They have only made Moscow more careful.",
+        ),
+        (
+            "He called the reset ‘a “new start” for us all.’ It was nothing of the kind.",
+            "He called the reset ‘a “new start” for us all.’",
+            "It was nothing of the kind.",
+        ),
+        (
+            "The plan will work.” Nobody outside the ministry agrees.",
+            "The plan will work.”",
+            "Nobody outside the ministry agrees.",
+        ),
+    ],
+)
+def test_sentences_pysbd_runs_together_are_split(line: str, first: str, second: str) -> None:
+    [parsed] = split_lines(line)
+    assert [s.text for s in split_sentences(parsed)] == [first, second]
+    assert all(line[s.start : s.end] == s.text for s in split_sentences(parsed))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The generals knew the war was doomed--including those who said otherwise in public.",
+        "“We call it ‘the new normal.’ It is not normal,” the minister said at the summit.",
+        "Two rivals -- Russia and China -- now share one aim in Central Asia.",
+    ],
+)
+def test_a_dash_or_a_quotation_inside_one_sentence_does_not_split_it(line: str) -> None:
+    [parsed] = split_lines(line)
+    assert [s.text for s in split_sentences(parsed)] == [line]
+
+
+def test_list_items_without_stops_are_candidates() -> None:
+    post = (
+        "What Europe should do\n\n"
+        "The brief makes three recommendations:\n"
+        "- Europe should double its air defence spending within two years\n"
+        "- The Commission must fund shells before it funds studies\n\n"
+        "Neither is cheap, but both are overdue."
+    )
+    candidates = _candidates(post)
+    assert "- Europe should double its air defence spending within two years" in candidates
+    assert "- The Commission must fund shells before it funds studies" in candidates
+
+
+def test_a_heading_long_enough_to_argue_is_a_candidate_and_a_short_one_is_not() -> None:
+    post = (
+        "Why sanctions on Iran will fail without Chinese help\n\n"
+        "Key points\n\n"
+        "Sanctions bite only where trade can be stopped. China buys most of the oil."
+    )
+    candidates = _candidates(post)
+    assert candidates[0] == "Why sanctions on Iran will fail without Chinese help"
+    assert "Key points" not in candidates
+    bylines = "Posted by Helen Marsh on 12 March 2024 in Foreign Policy\n\n" + post
+    assert "Posted by Helen Marsh on 12 March 2024 in Foreign Policy" not in _candidates(bylines)
+
+
+# --- drafts members can vote on -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("post", ALL_POSTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_no_draft_is_a_bare_question(post: Path) -> None:
+    """Members cannot agree or disagree with a question: it comes with its answer, or not at
+    all."""
+    for claim in _claims(post):
+        assert not claim.text.rstrip("\"'”’)").endswith("?"), claim.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "votable"),
+    [
+        (
+            "At last there seems to be a consensus that the embargo has failed.",
+            "There is a consensus that the embargo has failed.",
+        ),
+        ("The truth is that Europe never wanted this war.", "Europe never wanted this war."),
+        ("In my view, the deal rewards aggression.", "The deal rewards aggression."),
+        ("It seems that the regime is weakening fast.", "The regime is weakening fast."),
+    ],
+)
+def test_hedges_and_signposts_are_trimmed_from_the_text(sentence: str, votable: str) -> None:
+    assert votable_text(sentence) == votable
+
+
+def test_the_least_sure_drafts_are_marked_and_only_those() -> None:
+    scorer = shipped_scorer()
+    for post in ALL_POSTS[:40]:
+        for claim in _claims(post):
+            assert claim.unsure == (claim.score < round(scorer.threshold + UNSURE_MARGIN, 3))
+    assert any(claim.unsure for post in ALL_POSTS[:40] for claim in _claims(post))
+    assert not all(claim.unsure for post in ALL_POSTS[:40] for claim in _claims(post))
+
+
+def test_titles_are_scored_but_not_numbered_for_the_language_model() -> None:
+    post = "Why sanctions on Iran will fail\n\nSanctions bite only where trade can be stopped."
+    assert [s.text for s in candidate_sentences(post)] == [
+        "Sanctions bite only where trade can be stopped."
+    ]
+    assert scored_sentences(post)[0].text == "Why sanctions on Iran will fail"

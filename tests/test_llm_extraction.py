@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,12 @@ import pytest
 
 from adapters.bootstrap import claim_extractor
 from adapters.config import Config, ConfigError, load
+from adapters.discord import render as discord_render
 from adapters.llm import ChatCompletions
 from bot import text
-from bot.domain import ClaimKind
+from bot.domain import ClaimKind, DraftClaim
 from bot.extraction import extract_claims
+from bot.extraction.extractors import OfflineExtractor
 from bot.ports import Extraction, Extractor
 from fakes.llm_fake import Asked, FakeLlm
 from storage.store import SqlStore
@@ -307,3 +310,22 @@ async def test_debate_bot_extract_uses_the_configured_model_and_says_so(tmp_path
     assert "WARNING" in err and "HTTP 429" in err
     assert "extractor: offline (the LLM at 127.0.0.1:" in err
     assert "Traceback" not in err and KEY not in err and KEY not in out
+
+
+async def test_the_drafts_the_extractor_is_least_sure_of_are_marked(store: SqlStore) -> None:
+    sure = DraftClaim(
+        "Sanctions have failed.", "Sanctions have failed.", ClaimKind.CLAIM, 0.9, 0, 22
+    )
+    unsure = replace(sure, text="Trade will recover.", quote="Trade will recover.", unsure=True)
+    extractor = OfflineExtractor(lambda _: [sure, unsure])
+    added = await make_bot(store, ManualClock(), extractor=extractor).engine.add_post(
+        moderator(), "Sanctions have failed. Trade will recover."
+    )
+    _, second = added.drafts
+    assert added.unsure == {second.id}
+    lines = text.render(added).splitlines()
+    assert any("unsure" in line and "Trade will recover." in line for line in lines)
+    assert not any("unsure" in line and "Sanctions have failed." in line for line in lines)
+    [message] = discord_render.messages(added)
+    headings = [field["name"] for embed in message.embeds for field in embed.to_dict()["fields"]]
+    assert [("unsure" in heading) for heading in headings] == [False, True]

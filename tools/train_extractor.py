@@ -10,8 +10,10 @@ repeats that for every post, about three hours (six minutes on the 17 posts it w
 `--test FOLDER` trains on every other post (hyperparameters by leave-one-post-out among them)
 and scores that folder's posts once, next to the rules.
 
-Training set: every candidate sentence (`bot.extraction.candidate_sentences`) of every labelled
-post in `data/extraction/written/` (00 is the shared seed post), labelled 1 when some gold source
+Training set: every candidate sentence (`bot.extraction.scored_sentences`) of every labelled
+post in `data/extraction/written/` (00 is the shared seed post) and of the real posts of
+`data/extraction/real/` named by `--real` (default `train`; a held-out round only once it has been
+scored), labelled 1 when some gold source
 sentence covers it by the shared scorer's rule (`cover(gold, quote) >= 0.7`, so extracting it
 counts as correct), else 0. Features: `bot.extraction.features` (cue families, lexicon counts,
 length, position, punctuation, person, figures, tense, forecast, the neighbours' and paragraph's
@@ -21,8 +23,10 @@ embedding alone, `concat` appends it to the named features (hashed words still o
 block weight (`EMB_SCALES`) chosen with C like the hash weight.
 
 Model: L2 logistic regression. Its regularisation C, the weight of the hashed features (0 turns
-them off) and the decision threshold are chosen together by leave-one-post-out cross-validation
-on the training posts: the threshold with the best F1 among those with recall >= `RECALL_FLOOR`,
+them off), the weight of a real post's sentences and the decision threshold are chosen together
+by leave-one-post-out cross-validation on the training posts (when there are real posts, only
+they are scored, each by a fit on all other posts, since extraction is measured on real
+posts): the threshold with the best F1 among those with recall >= `RECALL_FLOOR`,
 counted over posts as the scorer counts. That choice is nested inside an outer leave-one-post-out
 loop, so each post is scored by a model, C, weight and threshold chosen without it. The rules are
 scored on the same posts as they stand (`read_cues(...).score >= CLAIM_THRESHOLD`).
@@ -54,12 +58,19 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.extraction import CLAIM_THRESHOLD, candidate_sentences  # noqa: E402
+from bot.extraction import CLAIM_THRESHOLD, scored_sentences  # noqa: E402
 from bot.extraction.cues import is_forecast, read_cues  # noqa: E402
 from bot.extraction.features import FEATURE_NAMES, hashed_features, post_features  # noqa: E402
 from bot.extraction.wordpieces import UNKNOWN, pieces  # noqa: E402
 
 DATA = ROOT / "data" / "extraction" / "written"
+REAL = ROOT / "data" / "extraction" / "real"
+# The real posts' rounds trained on (`--real`): `train/` from the start, a held-out round only
+# once it has been scored (data/extraction/real/README.md).
+REAL_ROUNDS = ("train",)
+# How much a real post's sentences weigh in the fit against a written post's: the real posts are
+# what extraction is measured on, and there are fewer of them. Chosen with C.
+REAL_WEIGHTS = (1.0, 3.0)
 BUCKETS = 2048
 # Round 11 narrowed the grids to what rounds 5-10 ever chose (C at most 0.1, hashed words on),
 # to make room for the word-piece weights (`WORDPIECE_SCALES`) in the same time.
@@ -106,6 +117,7 @@ def load_gold(path: Path) -> list[tuple[str, str]]:
 @dataclass
 class Post:
     name: str
+    real: bool  # a real post (data/extraction/real), not one written for the project
     quotes: list[str]
     dense: np.ndarray  # candidates x dense features
     hashed: list[list[int]]
@@ -117,19 +129,25 @@ class Post:
     covers: np.ndarray
 
 
+def post_files(exclude: tuple[str, ...] = ()) -> list[Path]:
+    """Every labelled post of `data/extraction/written/` but those in the folders `exclude`
+    names, then the real posts of `REAL_ROUNDS`."""
+    written = sorted(DATA.glob("*/[0-9][0-9].txt")) + sorted(DATA.glob("*/[0-9][0-9][0-9].txt"))
+    real = [path for name in REAL_ROUNDS for path in sorted((REAL / name).glob("[0-9]*[0-9].txt"))]
+    return [path for path in written if path.parent.name not in exclude] + real
+
+
 def load_posts(exclude: tuple[str, ...] = ()) -> list[Post]:
-    """Every labelled post of `data/extraction/written/`, but those in the folders `exclude`
-    names."""
     posts = []
-    for path in sorted(DATA.glob("*/[0-9][0-9].txt")) + sorted(DATA.glob("*/[0-9][0-9][0-9].txt")):
-        if path.parent.name in exclude:
-            continue
-        sentences = candidate_sentences(path.read_text(encoding="utf-8"))
+    for path in post_files(exclude):
+        real = path.parent.parent == REAL
+        sentences = scored_sentences(path.read_text(encoding="utf-8"))
         quotes = [s.text for s in sentences]
         gold = load_gold(path.with_suffix("").with_suffix(".claims.txt"))
         posts.append(
             Post(
-                name=f"{path.parent.name}/{path.stem}",
+                name=f"{'real-' if real else ''}{path.parent.name}/{path.stem}",
+                real=real,
                 quotes=quotes,
                 dense=np.array(post_features(sentences), dtype=float),
                 hashed=[hashed_features(q, BUCKETS) for q in quotes],
@@ -203,7 +221,9 @@ def design(posts: list[Post], mean: np.ndarray, std: np.ndarray, scale: float) -
     return sparse.hstack([sparse.csr_matrix(dense), hashed], format="csr")
 
 
-def fit(posts: list[Post], c: float, scale: float, emb_scale: float = 1.0) -> Fitted:
+def fit(
+    posts: list[Post], c: float, scale: float, emb_scale: float = 1.0, real_weight: float = 1.0
+) -> Fitted:
     dense = np.vstack([post.dense for post in posts])
     mean = dense.mean(axis=0)
     std = dense.std(axis=0)
@@ -212,7 +232,10 @@ def fit(posts: list[Post], c: float, scale: float, emb_scale: float = 1.0) -> Fi
         std[-EMB_COLUMNS:] /= emb_scale  # standardised embedding columns times emb_scale
     x = design(posts, mean, std, scale)
     y = np.concatenate([post.labels for post in posts])
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    weights = np.concatenate(
+        [np.full(len(post.labels), real_weight if post.real else 1.0) for post in posts]
+    )
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y, sample_weight=weights)
     w = model.coef_[0]
     n = len(mean)
     # Fold the standardisation and the hash scale into the weights, to score raw features.
@@ -252,23 +275,39 @@ F1_TIE = 0.005
 _CHOOSING: list[Post] = []  # the posts `choose` scores settings on, shared with its workers
 
 
-def _try_setting(setting: tuple[float, float, float]) -> tuple[float, float, float, float, float]:
-    """(F1, C, hash scale, embedding scale, threshold) of one setting, leave-one-post-out."""
-    c, scale, emb_scale = setting
+Setting = tuple[float, float, float, float]  # C, hash scale, embedding scale, real weight
+# (F1, C, hash scale, embedding scale, real weight, threshold)
+Chosen = tuple[float, float, float, float, float, float]
+
+
+def _judged(posts: list[Post]) -> list[int]:
+    """The posts a setting is judged on: the real ones when there are any, since real posts are
+    what extraction is measured on; each is scored by a fit on all the other posts."""
+    real = [i for i, post in enumerate(posts) if post.real]
+    return real or list(range(len(posts)))
+
+
+def _try_setting(setting: Setting) -> Chosen:
+    """(F1, C, hash scale, embedding scale, real weight, threshold) of one setting,
+    leave-one-post-out."""
+    c, scale, emb_scale, real_weight = setting
     posts = _CHOOSING
+    judged = _judged(posts)
     scores = [
-        fit(posts[:i] + posts[i + 1 :], c, scale, emb_scale).scores(post)
-        for i, post in enumerate(posts)
+        fit(posts[:i] + posts[i + 1 :], c, scale, emb_scale, real_weight).scores(posts[i])
+        for i in judged
     ]
-    f1, threshold = best_threshold(sweep(posts, scores))
-    return f1, c, scale, emb_scale, threshold
+    f1, threshold = best_threshold(sweep([posts[i] for i in judged], scores))
+    return f1, c, scale, emb_scale, real_weight, threshold
 
 
-def choose(posts: list[Post]) -> tuple[float, float, float, float, float]:
-    """(inner F1, C, hash scale, embedding scale, threshold) by leave-one-post-out over `posts`,
-    the settings tried side by side on every core (forked workers see `_CHOOSING`)."""
+def choose(posts: list[Post]) -> Chosen:
+    """(inner F1, C, hash scale, embedding scale, real weight, threshold) by leave-one-post-out
+    over `posts`, the settings tried side by side on every core (forked workers see
+    `_CHOOSING`)."""
     _CHOOSING[:] = posts
-    settings = list(itertools.product(C_GRID, HASH_SCALES, EMB_SCALES))
+    weights = REAL_WEIGHTS if any(post.real for post in posts) else (1.0,)
+    settings = list(itertools.product(C_GRID, HASH_SCALES, EMB_SCALES, weights))
     context = multiprocessing.get_context("fork")
     with context.Pool(min(len(settings), os.cpu_count() or 1)) as pool:
         tried = pool.map(_try_setting, settings)
@@ -294,8 +333,8 @@ def evaluate(posts: list[Post], dump: Path | None) -> None:
     for i, post in enumerate(posts):
         start = time.perf_counter()
         rest = posts[:i] + posts[i + 1 :]
-        inner_f1, c, scale, emb_scale, threshold = choose(rest)
-        scores = fit(rest, c, scale, emb_scale).scores(post)
+        inner_f1, c, scale, emb_scale, real_weight, threshold = choose(rest)
+        scores = fit(rest, c, scale, emb_scale, real_weight).scores(post)
         chosen = scores >= threshold
         held_out_scores[post.name] = {
             "threshold": threshold,
@@ -335,18 +374,19 @@ def evaluate(posts: list[Post], dump: Path | None) -> None:
 
 def train_final(train: list[Post]) -> tuple[Fitted, float, dict[str, object]]:
     """C, hash weight and threshold by leave-one-post-out on `train`, then a fit on all of it."""
-    inner_f1, c, scale, emb_scale, threshold = choose(train)
+    inner_f1, c, scale, emb_scale, real_weight, threshold = choose(train)
     print(
         f"chosen on {len(train)} posts: C={c} hash={scale} embedding={emb_scale} "
-        f"t={threshold:.2f} (F1 {inner_f1:.3f})"
+        f"real weight={real_weight} t={threshold:.2f} (F1 {inner_f1:.3f})"
     )
     chosen = {
         "C": c,
         "hash_scale": scale,
         "embedding_scale": emb_scale if EMB_COLUMNS else 0.0,
+        "real_weight": real_weight,
         "inner_f1": round(inner_f1, 4),
     }
-    return fit(train, c, scale, emb_scale), threshold, chosen
+    return fit(train, c, scale, emb_scale, real_weight), threshold, chosen
 
 
 def export(fitted: Fitted, threshold: float, chosen: dict[str, object], train: list[Post]) -> str:
@@ -443,7 +483,14 @@ def add_embeddings(posts: list[Post], mode: str) -> None:
 
 
 def main() -> None:
-    global RECALL_FLOOR, HASH_SCALES, C_GRID, EMB_SCALES
+    global \
+        RECALL_FLOOR, \
+        HASH_SCALES, \
+        C_GRID, \
+        EMB_SCALES, \
+        REAL_ROUNDS, \
+        WORDPIECE_SCALES, \
+        REAL_WEIGHTS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dump", type=Path, help="write each post's held-out scores here (JSON)")
     parser.add_argument("--recall-floor", type=float, default=0.92)
@@ -472,8 +519,23 @@ def main() -> None:
     parser.add_argument(
         "--export", type=Path, help="fit on every post not held out and write the scorer here"
     )
+    parser.add_argument(
+        "--real",
+        default=",".join(REAL_ROUNDS),
+        help="comma-separated folders of data/extraction/real to train on (default: train)",
+    )
+    parser.add_argument("--hash-scales", help="comma-separated weights of the hashed words")
+    parser.add_argument("--wordpiece-scales", help="comma-separated weights of the word pieces")
+    parser.add_argument("--real-weights", help="comma-separated weights of a real post's sentences")
     args = parser.parse_args()
     RECALL_FLOOR = args.recall_floor
+    REAL_ROUNDS = tuple(name for name in args.real.split(",") if name)
+    if args.hash_scales:
+        HASH_SCALES = tuple(float(x) for x in args.hash_scales.split(","))
+    if args.wordpiece_scales:
+        WORDPIECE_SCALES = tuple(float(x) for x in args.wordpiece_scales.split(","))
+    if args.real_weights:
+        REAL_WEIGHTS = tuple(float(x) for x in args.real_weights.split(","))
     if args.no_hash:
         HASH_SCALES = (0.0,)
     posts = load_posts(exclude=tuple(args.exclude))

@@ -179,8 +179,8 @@ def post_title(post: Post) -> str:
     return f"Post {post.ref}: {discord.utils.escape_markdown(post.title, as_needed=False)}"
 
 
-def claim_heading(claim: Claim) -> str:
-    tags = text.claim_tags(claim)
+def claim_heading(claim: Claim, unsure: bool = False) -> str:
+    tags = text.claim_tags(claim, unsure)
     return claim.ref + (f" · {'; '.join(tags)}" if tags else "")
 
 
@@ -245,7 +245,10 @@ def post_added(added: PostAdded) -> list[Message]:
         summary = f"Add its claims with `/debate-mod claim add post:{post.ref}`."
     if post.url:
         summary = f"<{post.url}>\n{summary}"
-    fields = [(claim_heading(c), escaped(c.text, FIELD_VALUE_LIMIT)) for c in added.drafts]
+    fields = [
+        (claim_heading(c, c.id in added.unsure), escaped(c.text, FIELD_VALUE_LIMIT))
+        for c in added.drafts
+    ]
     return embeds(
         paged_embeds(
             f"Added {post_title(post)}",

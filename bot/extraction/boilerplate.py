@@ -45,7 +45,9 @@ _FURNITURE_START = re.compile(
 _FURNITURE_ANYWHERE = re.compile(
     r"\b\d+\s+(?:comments?|replies|responses|shares|likes|views)\b|\bleave a (?:comment|reply)\b"
     r"|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b|©|\(c\)\s*\d{4}"
-    r"|\ball rights reserved\b|\bmin(?:ute)? read\b|\bnewsletter\b",
+    r"|\ball rights reserved\b|\bmin(?:ute)? read\b|\bnewsletter\b|\bcheck against delivery\b"
+    # A government site's banner: "A lock ( lock ) or https:// means you've safely connected".
+    r"|\bsafely connected to\b|\ban official website of\b|\bhere[’']?s how you know\b",
     re.IGNORECASE,
 )
 
@@ -100,6 +102,26 @@ def ends_like_prose(text: str) -> bool:
     return bool(_TERMINAL.search(text))
 
 
+# A word, a stop and a capital: one sentence ends and another starts ("Mr. Smith" and "U.S.
+# Policy" do not look like that). A line holding one is a paragraph, not a heading, even when its
+# last sentence was cut off mid-word, as the excerpts members paste often are.
+_SENTENCE_BREAK = re.compile(r"[a-z]{3,}[.!?…][\"'”’)]*\s+[\"“‘(]?[A-Z]")
+
+
+def holds_sentences(text: str) -> bool:
+    return bool(_SENTENCE_BREAK.search(text))
+
+
+def is_cut_off(line: Line) -> bool:
+    """Whether a paragraph stops mid-sentence: it ends with no stop, and is neither a list item
+    nor a heading (a line of one sentence that ends without a stop)."""
+    return (
+        not ends_like_prose(line.text)
+        and not is_bullet(line.text)
+        and (holds_sentences(line.text) or word_count(line.text) > MAX_HEADING_WORDS)
+    )
+
+
 def is_bullet(text: str) -> bool:
     return bool(_BULLET.match(text))
 
@@ -125,9 +147,23 @@ def is_title(line: Line, lines: list[Line]) -> bool:
 
 def furniture_reason(line: Line, lines: list[Line]) -> str | None:
     """Why a line is page furniture rather than the author's prose, or None if it is prose."""
-    text = line.text
     if is_title(line, lines):
         return "title"
+    return _marked_furniture(line.text) or ("heading" if is_heading(line.text) else None)
+
+
+def is_heading(text: str) -> bool:
+    """A short line of one sentence with no stop: a heading, a byline or a label."""
+    return (
+        not ends_like_prose(text)
+        and not is_bullet(text)
+        and not holds_sentences(text)
+        and word_count(text) <= MAX_HEADING_WORDS
+    )
+
+
+def _marked_furniture(text: str) -> str | None:
+    """Why a line is furniture by what it says (a byline, a date, share links), or None."""
     if word_count(text) > MAX_FURNITURE_WORDS:
         return None
     if _FURNITURE_START.match(text):
@@ -140,28 +176,45 @@ def furniture_reason(line: Line, lines: list[Line]) -> str | None:
         return "link or meta bar"
     if len(_SOCIAL.findall(text)) >= 2 and word_count(text) <= 12:
         return "share links"
-    if not ends_like_prose(text) and not is_bullet(text) and word_count(text) <= MAX_HEADING_WORDS:
-        return "heading"
     return None
 
 
-def article_lines(lines: list[Line]) -> list[Line]:
-    """The lines that may hold the author's argument, in order.
-
-    Drops furniture lines, and everything after a trailer heading ("14 Comments", "About the
-    authors", "Related") once most of the post's words are behind it, since what follows is
-    readers' comments, bios or other articles.
-    """
+def _before_trailer(lines: list[Line]) -> list[Line]:
+    """The lines before a trailer heading ("14 Comments", "About the authors", "Related") once
+    most of the post's words are behind it, since what follows is readers' comments, bios or
+    other articles."""
     total = sum(word_count(line.text) for line in lines)
-    kept = []
     seen = 0
-    for line in lines:
+    for position, line in enumerate(lines):
         if _TRAILER.match(line.text) and seen >= total / 2:
-            break
+            return lines[:position]
         seen += word_count(line.text)
-        if furniture_reason(line, lines) is None:
-            kept.append(line)
-    return kept
+    return lines
+
+
+def article_lines(lines: list[Line]) -> list[Line]:
+    """The lines that may hold the author's argument, in order: no furniture, no trailer."""
+    return [line for line in _before_trailer(lines) if furniture_reason(line, lines) is None]
+
+
+# A title or heading this long may state the post's thesis ("Solidarity under attack", "The
+# mobilization for Yemen is a powerful model for today's peace movement"); shorter ones name a
+# topic ("Key points"). The scorer, which knows a heading when it sees one, judges the rest.
+MIN_THESIS_HEADING_WORDS = 3
+
+
+def heading_lines(lines: list[Line]) -> list[Line]:
+    """Titles and headings long enough to argue, in order. Labellers count a title that argues
+    as a claim, so these are candidates too, scored like any sentence (knowing they are
+    headings); bylines, dates and link bars never are."""
+    return [
+        line
+        for line in _before_trailer(lines)
+        if (is_title(line, lines) or is_heading(line.text))
+        and word_count(line.text) >= MIN_THESIS_HEADING_WORDS
+        and _marked_furniture(line.text) is None
+        and not is_furniture_sentence(line.text)
+    ]
 
 
 def is_furniture_sentence(text: str) -> bool:

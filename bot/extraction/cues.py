@@ -369,9 +369,17 @@ def _mentions_future(words: _Words, narrates_the_past: bool) -> bool:
     return not narrates_the_past and bool(FUTURE_TIME.search(text))
 
 
+# "We will continue to support Ukraine", "I will not accept it": a speaker's commitment, which
+# labellers count as a position to vote on, not a forecast to track.
+COMMITMENT = re.compile(
+    r"\b(?:we|i)(?: (?:also|still|always|now|never|again))?(?:'ll| will| shall| won't)\b"
+)
+
+
 def _predicts(words: _Words) -> bool:
-    """A future verb, or a horizon that is not a demand's deadline ("should act by 2030")."""
-    text = NOT_FUTURE_WILL.sub(" ", words.text)
+    """A future verb, or a horizon that is not a demand's deadline ("should act by 2030"); a
+    speaker's own "we will" is a commitment, not a future verb."""
+    text = COMMITMENT.sub(" ", NOT_FUTURE_WILL.sub(" ", words.text))
     if FUTURE.found_in(_prepare(text)):
         return True
     return bool(FUTURE_TIME.search(text)) and not NORMATIVE.found_in(words)
@@ -448,11 +456,15 @@ def read_cues(sentence: str) -> Cues:
 # past ability ("could not protect") or a hypothetical's shape ("what a deal could look like").
 POSSIBLE_EVENT = re.compile(
     r"(?<!\bwhat )(?<!\bhow )(?<!\bwho )(?<!\bthat )\b(?:could|might|may)"
-    r"\s+(?:still\s+|well\s+|easily\s+|soon\s+|even\s+|also\s+)?+(?!be\b|have\b|not\b)\w+"
+    r"\s+(?:still\s+|well\s+|easily\s+|soon\s+|even\s+|also\s+)?+(?!be\b|have\b|not\b|\d)\w+"
 )
 # "Most analysts do not expect an invasion": an expectation the writer relays is still a forecast
 # once the sentence is a claim, whoever holds it.
-EXPECTATION = re.compile(r"(?<!\bas )\b(?:expects?|expected|expecting)\b")
+# "None expected that Ukraine would strike back", "than Putin had expected": a past expectation
+# is narration, so "expected" counts only as "is expected to".
+EXPECTATION = re.compile(
+    r"(?<!\bas )\b(?:expects?|expecting)\b|\b(?:is|are|be|been|being|widely) expected to\b"
+)
 
 
 def is_forecast(sentence: str) -> bool:

@@ -5,7 +5,10 @@ Python throughout, so scoring needs no machine-learning library at run time.
 
 * Named features: every cue family of `cues` as a flag, counts of the main lexicons, length,
   where the sentence sits in its paragraph, punctuation, person, figures and dates, tense, whether
-  it forecasts, and how argumentative its neighbours and paragraph read. Nothing says where the
+  it forecasts, and how argumentative its neighbours and paragraph read. Whether the sentence
+  ends with a stop is the sentence's own, not its paragraph's: a paragraph cut off at the end of
+  an excerpt still holds complete sentences, and they must not read as a heading's; a heading
+  (a line of its own with no stop) is flagged as one. Nothing says where the
   sentence sits in the whole post, or how the post reads as a whole: trained on web pages, such
   features learn that a page's last sentence is a sign-off, and misjudge a pasted paragraph.
   How many names it carries (capitalised words after the first) tells a specific report ("Rio
@@ -59,7 +62,8 @@ DENSE_NAMES: tuple[str, ...] = (
     "last_in_line",
     "log_sentences_in_line",
     "line_is_bullet",
-    "line_ends_like_prose",
+    "ends_like_prose",
+    "heading",
     "question",
     "exclamation",
     "colon",
@@ -116,7 +120,8 @@ def dense_features(sentence: Sentence, line_count: int, line_index: int) -> list
         float(line_index == line_count - 1),
         math.log(line_count),
         float(is_bullet(sentence.line.text)),
-        float(ends_like_prose(sentence.line.text)),
+        float(ends_like_prose(text)),
+        float(sentence.text == sentence.line.text and not ends_like_prose(text)),
         float(stripped.endswith("?")),
         float(stripped.endswith("!")),
         float(":" in text),

@@ -2,8 +2,9 @@
 `scorer.json`.
 
 `tools/train_extractor.py --export` fits it on the labelled posts of `data/extraction/written/`
-(its C, the weights of the hashed words and of the word pieces, and the threshold chosen by
-leave-one-post-out) and writes the file; nothing is learned or downloaded at run time, and scoring
+and the real training posts of `data/extraction/real/` (its C, the weights of the hashed words,
+of the word pieces and of a real post's sentences, and the threshold chosen by leave-one-post-out
+over the real posts) and writes the file; nothing is learned or downloaded at run time, and scoring
 is plain arithmetic. Besides the named features and hashed words, a sentence scores the mean weight
 of its word pieces (`wordpieces`): one number per piece of all-MiniLM-L6-v2's vocabulary, that
 model's embedding of the piece projected on what the regression learned, so a word no labelled post

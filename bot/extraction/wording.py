@@ -1,8 +1,10 @@
 """Turn a quoted sentence into the short text members vote on.
 
 The text must stay faithful to the post: it only ever removes words (a leading connective, the
-writer's "My guess is that", a parenthetical aside, a trailing clause when over the limit), never
-adds or rephrases any, so a member voting on it votes on what the author said.
+writer's "My guess is that", a hedge or signpost such as "At last" or "The truth is that", a
+parenthetical aside, a trailing clause when over the limit), never adds any, so a member voting
+on it votes on what the author said. The one rewording is a hedge's own verb: "there seems to
+be" reads "there is", since a member agrees or disagrees with the claim, not with the seeming.
 """
 
 from __future__ import annotations
@@ -18,9 +20,21 @@ _LEADING_CONNECTIVE = re.compile(
     r"|of course|finally|first|firstly|second|secondly|third|thirdly|fourth|lastly|moreover"
     r"|furthermore|however|indeed|instead|meanwhile|nevertheless|nonetheless|besides|again"
     r"|similarly|likewise|equally|for example|for instance|to be sure|true|sure|admittedly"
-    r"|as regards \w+|on the other hand|by contrast|in contrast|that said|even so|somehow),)\s+",
+    r"|as regards \w+|on the other hand|by contrast|in contrast|that said|even so|somehow"
+    r"|at last|in my (?:view|experience|opinion)|to my mind|frankly|clearly|ultimately|above all"
+    r"|simply put|put simply|crucially|importantly|perhaps|arguably|in fact|in truth|in reality"
+    r"|make no mistake|let me be clear|to be clear|to put it bluntly),?)\s+",
     re.IGNORECASE,
 )
+# Hedges and signposts that only announce the claim: "At last there seems to be a consensus"
+# votes as "There is a consensus", "The truth is that X" as "X".
+_ANNOUNCEMENT = re.compile(
+    r"^(?:it (?:seems|appears|would seem)(?: to me)?(?: that)?"
+    r"|the (?:truth|fact|point|reality|problem|answer|bottom line) is(?: that)?:?"
+    r"|what (?:matters|is clear) (?:now )?is(?: that)?)\s+",
+    re.IGNORECASE,
+)
+_SEEMS_TO_BE = re.compile(r"^there (seems|seem|appears|appear) to be\b", re.IGNORECASE)
 # The writer's framing around the claim itself: "My guess is that the EU will ..." votes as
 # "The EU will ...".
 _STANCE_FRAME = re.compile(
@@ -45,12 +59,19 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def _plain_there_is(match: re.Match[str]) -> str:
+    """ "there seems to be" as "there is", "there appear to be" as "there are"."""
+    return "there is" if match.group(1).lower() in ("seems", "appears") else "there are"
+
+
 def _strip_openers(text: str) -> str:
-    """Drop list markers, connectives and stance frames at the start, repeatedly."""
+    """Drop list markers, connectives, stance frames and hedges at the start, repeatedly."""
     while True:
         trimmed = _LIST_MARKER.sub("", text, count=1)
         trimmed = _LEADING_CONNECTIVE.sub("", trimmed, count=1)
         trimmed = _STANCE_FRAME.sub("", trimmed, count=1)
+        trimmed = _ANNOUNCEMENT.sub("", trimmed, count=1)
+        trimmed = _SEEMS_TO_BE.sub(_plain_there_is, trimmed, count=1)
         if trimmed == text or len(trimmed.split()) < 3:
             return text
         text = trimmed
@@ -74,7 +95,7 @@ def votable_text(quote: str, limit: int = MAX_CLAIM_CHARS) -> str:
     without_asides = _PARENTHETICAL.sub("", text).strip()
     if len(without_asides.split()) >= 3:
         text = without_asides
-    text = _capitalise(text.strip())
+    text = _capitalise(text.strip().rstrip(":;,"))
     if text and text.rstrip("\"”’')]")[-1:] not in (".", "!", "?", "…"):
         text += "."
     return _shorten(text, limit)
