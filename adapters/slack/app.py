@@ -28,7 +28,7 @@ from bot.domain import Actor, Settings
 from bot.engine import Engine
 
 from .delivery import Delivery
-from .guard import RefusalLog, guard
+from .guard import RefusalLog, endpoint, guard
 from .inbound import Inbound
 from .members import Members
 
@@ -102,10 +102,10 @@ class SlackApp:
         """The aiohttp application for HTTP mode: Slack's request URL, and with `monitoring`
         the health check and metrics."""
         if self._web_app is None:
-            self._web_app = self.app.web_app(path=EVENTS_PATH)
-            self._web_app.middlewares.append(
-                guard(self._signing_secret, EVENTS_PATH, self.refusals)
+            self._web_app = web.Application(
+                middlewares=[guard(self._signing_secret, EVENTS_PATH, self.refusals)]
             )
+            self._web_app.router.add_post(EVENTS_PATH, endpoint(self.app, self.refusals))
             if self.monitoring is not None:
                 self.monitoring.add_to_slack(self._web_app, EVENTS_PATH)
         return self._web_app

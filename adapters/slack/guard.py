@@ -2,23 +2,25 @@
 
 Anyone can POST to the request URL. Bolt checks the signature too, but it logs every refused
 body in full (a forged 100 KB body a time, newlines and all) and a timestamp that is not a whole
-number raises before the check. So this middleware answers first:
-- a missing, non-numeric or stale timestamp, or a wrong signature: 401, and one short log line
-  a minute however many arrive;
-- a signed body that is not UTF-8, or whose JSON (an event, or an interaction's `payload`) is
-  not an object: 400.
-The signature is checked with the Slack SDK's `SignatureVerifier`, as Bolt does.
+number raises before the check. So `guard`, a middleware, answers first: a missing, non-numeric
+or stale timestamp, or a wrong signature, gets 401 and one short log line a minute however many
+arrive; a signed body that is not UTF-8 gets 400. The signature is checked with the Slack SDK's
+`SignatureVerifier`, as Bolt does.
+
+A signed body whose JSON (an event, or an interaction's `payload`) is not an object would make
+Bolt raise while it reads the request: `endpoint`, the route itself, answers 400 then. The body
+is parsed once, by Bolt (parsing it in the guard as well cost an eighth of a vote click's time).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from urllib.parse import parse_qs
 
 from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
 log = logging.getLogger(__name__)
@@ -70,24 +72,21 @@ def guard(signing_secret: str, path: str, refusals: RefusalLog | None = None) ->
         if not verifier.is_valid(text, timestamp, signature):
             refusals.refused_one("a missing, stale or wrong signature")
             return web.Response(status=401, text="bad signature")
-        if not _well_formed(text, request.content_type):
-            refusals.refused_one("a signed body Slack would not send")
-            return web.Response(status=400, text="malformed")
         return await handler(request)
 
     return check
 
 
-def _well_formed(text: str, content_type: str) -> bool:
-    """Whether the JSON a request carries, if any, is an object, as Slack's always is."""
-    if content_type == "application/json":
-        return _json_object(text)
-    payload = parse_qs(text).get("payload")
-    return payload is None or (len(payload) == 1 and _json_object(payload[0]))
+def endpoint(app: AsyncApp, refusals: RefusalLog) -> Handler:
+    """The request URL's handler: Bolt's own (its aiohttp adapter), except that a body Slack
+    would never send is answered 400 rather than raising while Bolt reads it."""
 
+    async def handle(request: web.Request) -> web.StreamResponse:
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, AttributeError, TypeError):  # not JSON, or JSON that is no object
+            refusals.refused_one("a signed body Slack would not send")
+            return web.Response(status=400, text="malformed")
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
-def _json_object(text: str) -> bool:
-    try:
-        return isinstance(json.loads(text), dict)
-    except ValueError:
-        return False
+    return handle
