@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from adapters.config import ConfigError
+from adapters import serving
 from bot.ports import Store, StoreUnreachable
 
 if TYPE_CHECKING:
@@ -123,20 +123,14 @@ class Monitoring:
         """HEALTH_PORT: /healthz and /metrics on a port of their own, until cancelled."""
         app = web.Application()
         self.add_routes(app)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        try:
-            try:
-                await web.TCPSite(runner, host, port).start()
-            except OSError as error:
-                raise ConfigError(
-                    f"HEALTH_PORT: cannot listen on {host}:{port} ({error.strerror}); choose a "
-                    "free port, or stop what uses this one"
-                ) from None
-            log.info("health and metrics on %s:%d (/healthz, /metrics)", host, port)
-            await asyncio.Event().wait()
-        finally:
-            await runner.cleanup()
+        await serving.serve(
+            app,
+            host,
+            port,
+            setting="HEALTH_PORT",
+            shutdown_timeout=1.0,
+            listening="health and metrics on %s:%d (/healthz, /metrics)",
+        )
 
 
 def _timing(path: str, record: Callable[[int, float], None]) -> Middleware:

@@ -6,12 +6,12 @@ import asyncio
 import logging
 
 import aiohttp
-from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from adapters.config import Config, ConfigError
 from adapters.monitoring import Monitoring
+from adapters.serving import serve
 from bot.engine import Engine
 
 from .app import SlackApp
@@ -78,24 +78,16 @@ async def _check_slack(slack: SlackApp, app_token: str) -> None:
 
 
 async def _http(slack: SlackApp, host: str, port: int) -> None:
-    runner = web.AppRunner(slack.web_app(), access_log=None, shutdown_timeout=5.0)
-    await runner.setup()
-    try:
-        # At shutdown, requests under way get a few seconds (a vote click's ack takes
-        # milliseconds, a command's at most its ack budget), not aiohttp's default minute.
-        try:
-            await web.TCPSite(runner, host, port).start()
-        except OSError as error:
-            raise ConfigError(
-                f"SLACK_PORT: cannot listen on {host}:{port} ({error.strerror}); choose a free "
-                "port, or stop what uses this one"
-            ) from None
-        log.info(
-            "Slack: HTTP mode, listening on %s:%d (/slack/events, /healthz, /metrics)", host, port
-        )
-        await asyncio.Event().wait()
-    finally:
-        await runner.cleanup()
+    # At shutdown, requests under way get a few seconds (a vote click's ack takes
+    # milliseconds, a command's at most its ack budget), not aiohttp's default minute.
+    await serve(
+        slack.web_app(),
+        host,
+        port,
+        setting="SLACK_PORT",
+        shutdown_timeout=5.0,
+        listening="Slack: HTTP mode, listening on %s:%d (/slack/events, /healthz, /metrics)",
+    )
 
 
 async def _socket_mode(slack: SlackApp, app_token: str) -> None:
